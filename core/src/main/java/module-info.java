@@ -1,0 +1,5 @@
+/** resilient-http core: the transport-independent retry engine. No dependency beyond java.base. */
+module dev.resilienthttp.core {
+  exports dev.resilienthttp.retry;
+  exports dev.resilienthttp.time;
+}
