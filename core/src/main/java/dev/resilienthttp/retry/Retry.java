@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  *       reached: <last failure's message>}, the last failure as cause, earlier ones suppressed.
  *   <li>Never retried, whatever the retrier says: an {@link InterruptedException}, a {@link
  *       java.util.concurrent.CancellationException}, a failure after the deadline passed.
- *   <li>With a timeout, the call has a deadline: no wait starts that would end after it (the
+ *   <li>With a timeout, the call has a deadline: no wait starts that would end at or after it (the
  *       call gives up at once with {@link GiveUpReason#DEADLINE}). An asynchronous call also
  *       fails when the deadline passes during an attempt, and cancels that attempt.
  *   <li>Synchronous waits block the calling thread in {@link TimeSource#sleep}; an interrupt
@@ -53,17 +53,21 @@ public final class Retry {
   final Retrier retrier;
   final TimeSource time;
   final RetryListener[] listeners;
+  final boolean useScope;
 
-  private Retry(String name, Retrier retrier, TimeSource time, RetryListener[] listeners) {
+  private Retry(
+      String name, Retrier retrier, TimeSource time, RetryListener[] listeners, boolean useScope) {
     this.name = name;
     this.retrier = retrier;
     this.time = time;
     this.listeners = listeners;
+    this.useScope = useScope;
   }
 
   /** Returns an engine using {@code retrier}, the system time source and no listener. */
   public static Retry with(Retrier retrier) {
-    return new Retry("retry", Objects.requireNonNull(retrier, "retrier"), TimeSource.system(), NO_LISTENERS);
+    return new Retry(
+        "retry", Objects.requireNonNull(retrier, "retrier"), TimeSource.system(), NO_LISTENERS, true);
   }
 
   /** Returns a builder; by default the retrier is {@link Retrier#none()}. */
@@ -88,11 +92,14 @@ public final class Retry {
 
   /** Returns a copy of this engine using {@code retrier}. */
   public Retry withRetrier(Retrier retrier) {
-    return new Retry(name, Objects.requireNonNull(retrier, "retrier"), time, listeners);
+    return new Retry(name, Objects.requireNonNull(retrier, "retrier"), time, listeners, useScope);
   }
 
   /** The retrier that applies to a call starting now on this thread. */
   Retrier effectiveRetrier() {
+    if (!useScope) {
+      return retrier;
+    }
     Retrier scoped = RetryScope.currentRetrier();
     return scoped != null ? scoped : retrier;
   }
@@ -123,7 +130,7 @@ public final class Retry {
 
   /**
    * Runs {@code call} within {@code timeout}: as {@link #call(CheckedSupplier)}, but no wait
-   * starts that would end after the deadline, and a failure after it is not retried. A
+   * starts that would end at or after the deadline, and a failure after it is not retried. A
    * synchronous attempt in flight is not interrupted; bound it by its own timeout.
    *
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
@@ -171,8 +178,19 @@ public final class Retry {
     private Retrier retrier = Retrier.none();
     private TimeSource time = TimeSource.system();
     private final List<RetryListener> listeners = new ArrayList<>();
+    private boolean useScope = true;
 
     private Builder() {}
+
+    /**
+     * Sets whether the retrier of an open {@link RetryScope} overrides this engine's retrier
+     * (default {@code true}). A layer that resolves the scope itself, such as an HTTP client
+     * wrapping the scope's retrier in its own classification, turns this off.
+     */
+    public Builder useScope(boolean useScope) {
+      this.useScope = useScope;
+      return this;
+    }
 
     /**
      * Names the engine in contexts and listener events (default {@code "retry"}).
@@ -208,7 +226,7 @@ public final class Retry {
 
     /** Returns a new engine with these settings. */
     public Retry build() {
-      return new Retry(name, retrier, time, listeners.toArray(NO_LISTENERS));
+      return new Retry(name, retrier, time, listeners.toArray(NO_LISTENERS), useScope);
     }
   }
 }

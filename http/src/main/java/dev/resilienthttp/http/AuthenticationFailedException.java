@@ -1,0 +1,14 @@
+package dev.resilienthttp.http;
+
+import java.net.URI;
+import java.net.http.HttpHeaders;
+
+/** A 401 or 403 response: the credentials were missing, wrong or not allowed. */
+public final class AuthenticationFailedException extends HttpStatusException {
+
+  private static final long serialVersionUID = 1L;
+
+  AuthenticationFailedException(int statusCode, String method, URI uri, HttpHeaders headers) {
+    super("authentication failed", statusCode, method, uri, headers);
+  }
+}

@@ -1,0 +1,377 @@
+package dev.resilienthttp.http;
+
+import dev.resilienthttp.retry.GiveUpReason;
+import dev.resilienthttp.retry.Retrier;
+import dev.resilienthttp.retry.RetryContext;
+import dev.resilienthttp.retry.RetryDecision;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One call through a {@link ResilientHttpClient}: builds each attempt's request, reads each
+ * attempt's outcome, and decides with HTTP semantics whether the next attempt may be sent. It is
+ * the per-call {@link Retrier} the engine asks, wrapping the retrier that applies to the call.
+ *
+ * <p>Attempts of one call run one after another; the only state shared with the JDK's threads
+ * is whether a one-shot body was subscribed, held in an atomic.
+ */
+final class HttpCall<T> implements Retrier {
+
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private final ResilientHttpClient client;
+  private final HttpRequest request;
+  private final BodyHandler<T> handler;
+  private final Retrier retrier;
+  private final boolean idempotent;
+  private final boolean replayableBody;
+  private final TrackedPublisher trackedBody;
+  private final HttpRequest attemptTemplate;
+  private final long startNanos;
+
+  HttpCall(ResilientHttpClient client, HttpRequest marked, BodyHandler<T> handler, Retrier retrier) {
+    this.client = client;
+    this.request = ResilientRequests.unmarked(marked);
+    this.handler = handler;
+    this.retrier = retrier;
+    this.startNanos = client.time.nanoTime();
+    Optional<BodyPublisher> body = request.bodyPublisher();
+    this.replayableBody =
+        !ResilientRequests.isMarkedOneShot(marked)
+            && (ResilientRequests.isMarkedReplayable(marked) || body.isEmpty() || knownReplayable(body.get()));
+    boolean hasKey = request.headers().firstValue(IDEMPOTENCY_KEY).isPresent();
+    boolean idempotentMethod = client.idempotentMethods.contains(request.method());
+    String generatedKey =
+        !hasKey && !idempotentMethod && client.generateIdempotencyKeys ? client.idempotencyKeys.get() : null;
+    this.idempotent =
+        idempotentMethod || hasKey || generatedKey != null || ResilientRequests.isMarkedIdempotent(marked);
+    this.trackedBody = replayableBody ? null : new TrackedPublisher(body.get());
+    if (generatedKey == null && trackedBody == null) {
+      this.attemptTemplate = request;
+    } else {
+      HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true);
+      if (generatedKey != null) {
+        builder.header(IDEMPOTENCY_KEY, generatedKey);
+      }
+      if (trackedBody != null) {
+        builder.method(request.method(), trackedBody);
+      }
+      this.attemptTemplate = builder.build();
+    }
+  }
+
+  /* Publishers of java.net.http.HttpRequest.BodyPublishers that produce the same bytes on every
+   * subscription: ofString, ofByteArray(s), ofFile, noBody. Iterables, input streams and
+   * adapted publishers may not, so they are one-shot unless the caller marks them replayable. */
+  private static boolean knownReplayable(BodyPublisher publisher) {
+    String name = publisher.getClass().getName();
+    return name.equals("jdk.internal.net.http.RequestPublishers$ByteArrayPublisher")
+        || name.equals("jdk.internal.net.http.RequestPublishers$StringPublisher")
+        || name.equals("jdk.internal.net.http.RequestPublishers$FilePublisher")
+        || name.equals("jdk.internal.net.http.RequestPublishers$EmptyPublisher");
+  }
+
+  /** The request of the next attempt: the template, its timeout cut to the call's deadline. */
+  HttpRequest attemptRequest() {
+    if (client.callTimeout == null) {
+      return attemptTemplate;
+    }
+    long left = startNanos + client.callTimeout.toNanos() - client.time.nanoTime();
+    Duration remaining = Duration.ofNanos(Math.max(left, 1_000_000L));
+    Optional<Duration> own = attemptTemplate.timeout();
+    if (own.isPresent() && own.get().compareTo(remaining) <= 0) {
+      return attemptTemplate;
+    }
+    return HttpRequest.newBuilder(attemptTemplate, (name, value) -> true).timeout(remaining).build();
+  }
+
+  /** One synchronous attempt. */
+  HttpResponse<T> sendSync() throws IOException, InterruptedException {
+    HttpResponse<Object> response = client.delegate.send(attemptRequest(), this::subscriberFor);
+    return outcome(response);
+  }
+
+  /** One asynchronous attempt. */
+  CompletableFuture<HttpResponse<T>> sendAsync(PushPromiseHandler<T> pushPromises) {
+    CompletableFuture<HttpResponse<Object>> response =
+        pushPromises == null
+            ? client.delegate.sendAsync(attemptRequest(), this::subscriberFor)
+            : client.delegate.sendAsync(attemptRequest(), this::subscriberFor, uncheckedPush(pushPromises));
+    CompletableFuture<HttpResponse<T>> outcome =
+        response.thenApply(
+            r -> {
+              try {
+                return outcome(r);
+              } catch (HttpStatusException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    outcome.whenComplete(
+        (r, t) -> {
+          if (outcome.isCancelled()) {
+            response.cancel(true);
+          }
+        });
+    return outcome;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> PushPromiseHandler<Object> uncheckedPush(PushPromiseHandler<T> handler) {
+    return (PushPromiseHandler) handler;
+  }
+
+  /* A response whose status may be retried is read whole into memory, so the connection goes
+   * back to the pool whether or not it is retried, and the caller's handler can still be given
+   * the bytes if it turns out to be the last response. Other responses go straight to the
+   * caller's handler. */
+  @SuppressWarnings("unchecked")
+  private BodySubscriber<Object> subscriberFor(HttpResponse.ResponseInfo info) {
+    if (client.isRetryCandidate(info.statusCode())) {
+      return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> new Buffered(info, bytes));
+    }
+    return (BodySubscriber<Object>) handler.apply(info);
+  }
+
+  @SuppressWarnings("unchecked")
+  private HttpResponse<T> outcome(HttpResponse<Object> response) throws HttpStatusException {
+    Object body = response.body();
+    if (body instanceof Buffered) {
+      Buffered buffered = (Buffered) body;
+      buffered.response = response;
+      Duration retryAfter = RetryAfter.parse(response.headers(), client.wallClock).orElse(null);
+      HttpStatusException failure =
+          HttpStatusException.of(response.statusCode(), request.method(), request.uri(), response.headers(), retryAfter);
+      failure.buffered = buffered;
+      failure.retryAfter = retryAfter;
+      throw failure;
+    }
+    return (HttpResponse<T>) response;
+  }
+
+  /** The caller's response for a buffered failure status: its bytes fed to the caller's handler. */
+  CompletableFuture<HttpResponse<T>> replay(HttpStatusException failure) {
+    Buffered buffered = (Buffered) failure.buffered;
+    BodySubscriber<T> subscriber = handler.apply(buffered.info);
+    subscriber.onSubscribe(new OneBufferSubscription(subscriber, buffered.bytes));
+    return subscriber
+        .getBody()
+        .toCompletableFuture()
+        .thenApply(body -> new ReplayedResponse<>(buffered.response, body));
+  }
+
+  HttpResponse<T> replaySync(HttpStatusException failure) throws IOException {
+    try {
+      return replay(failure).get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      throw new IOException("the response handler failed on a response of status " + failure.statusCode(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while handing the last response to its handler", e);
+    }
+  }
+
+  String method() {
+    return request.method();
+  }
+
+  URI uri() {
+    return request.uri();
+  }
+
+  // ---- The per-call retrier: HTTP semantics around the retrier that applies to the call.
+
+  @Override
+  public int maxAttempts() {
+    return retrier.maxAttempts();
+  }
+
+  @Override
+  public boolean shouldRetry(RetryContext context, Throwable failure, int attempt) {
+    return mayResend(failure) && retrier.shouldRetry(context, failure, attempt);
+  }
+
+  @Override
+  public Duration delay(RetryContext context, Throwable failure, int attempt) {
+    return retrier.delay(context, failure, attempt);
+  }
+
+  @Override
+  public long delayNanos(RetryContext context, Throwable failure, int attempt) {
+    return retrier.delayNanos(context, failure, attempt);
+  }
+
+  @Override
+  public RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
+    if (!shouldRetry(context, failure, attempt)) {
+      return RetryDecision.rethrow();
+    }
+    if (attempt >= retrier.maxAttempts()) {
+      return RetryDecision.giveUp(
+          GiveUpReason.MAX_ATTEMPTS, "max retry attempts (" + retrier.maxAttempts() + ") reached");
+    }
+    long delay = retrier.delayNanos(context, failure, attempt);
+    if (failure instanceof HttpStatusException) {
+      Duration asked = ((HttpStatusException) failure).retryAfter;
+      if (asked != null) {
+        if (asked.compareTo(client.retryAfterCap) > 0) {
+          return RetryDecision.giveUp(
+              GiveUpReason.RETRY_AFTER_TOO_LONG,
+              "Retry-After of " + format(asked) + " exceeds the cap of " + format(client.retryAfterCap)
+                  + " after " + plural(attempt));
+        }
+        Optional<Duration> remaining = context.remaining();
+        if (remaining.isPresent() && asked.compareTo(remaining.get()) > 0) {
+          return RetryDecision.giveUp(
+              GiveUpReason.DEADLINE,
+              "Retry-After of " + format(asked) + " is beyond the call's deadline ("
+                  + format(remaining.get()) + " left) after " + plural(attempt));
+        }
+        delay = Math.max(delay, asked.toNanos());
+      }
+    }
+    return RetryDecision.retryAfterNanos(delay);
+  }
+
+  /** Whether HTTP semantics allow sending this call's request again after {@code failure}. */
+  boolean mayResend(Throwable failure) {
+    if (trackedBody != null && trackedBody.subscribed.get()) {
+      // The body was read by an attempt and cannot be proven to read the same again.
+      return false;
+    }
+    if (failure instanceof HttpStatusException) {
+      int status = ((HttpStatusException) failure).statusCode();
+      if (status == 429) {
+        // Rejected before processing: safe for every method.
+        return client.retryRateLimited;
+      }
+      return client.retryStatuses.contains(status) && idempotent;
+    }
+    if (failure instanceof HttpConnectTimeoutException) {
+      // Nothing was sent.
+      return true;
+    }
+    if (causedBy(failure, ConnectException.class)) {
+      // Refused: nothing was sent, but a refusing server is usually down, not busy.
+      return client.retryConnectionRefused;
+    }
+    if (failure instanceof IOException) {
+      // Timed out or reset after the request may have been sent: it may have been processed.
+      return idempotent;
+    }
+    return false;
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static String plural(int attempts) {
+    return attempts + (attempts == 1 ? " attempt" : " attempts");
+  }
+
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis < 1_000) {
+      return millis + " ms";
+    }
+    if (millis % 1_000 == 0) {
+      return (millis / 1_000) + " s";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1_000.0);
+  }
+
+  /** A buffered response body whose status may be retried. */
+  static final class Buffered {
+    final HttpResponse.ResponseInfo info;
+    final byte[] bytes;
+    HttpResponse<Object> response;
+
+    Buffered(HttpResponse.ResponseInfo info, byte[] bytes) {
+      this.info = info;
+      this.bytes = bytes;
+    }
+  }
+
+  /** A body publisher that remembers whether it was ever subscribed. */
+  static final class TrackedPublisher implements BodyPublisher {
+    final BodyPublisher delegate;
+    final AtomicBoolean subscribed = new AtomicBoolean();
+
+    TrackedPublisher(BodyPublisher delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public long contentLength() {
+      return delegate.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      subscribed.set(true);
+      delegate.subscribe(subscriber);
+    }
+  }
+
+  /** Hands one buffer to a body subscriber, honouring its demand. */
+  static final class OneBufferSubscription implements Flow.Subscription {
+    private final BodySubscriber<?> subscriber;
+    private final byte[] bytes;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    OneBufferSubscription(BodySubscriber<?> subscriber, byte[] bytes) {
+      this.subscriber = subscriber;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void request(long n) {
+      if (n <= 0) {
+        if (done.compareAndSet(false, true)) {
+          subscriber.onError(new IllegalArgumentException("demand must be > 0 but was " + n));
+        }
+        return;
+      }
+      if (done.compareAndSet(false, true)) {
+        if (bytes.length > 0) {
+          subscriber.onNext(List.of(ByteBuffer.wrap(bytes).asReadOnlyBuffer()));
+        }
+        subscriber.onComplete();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      done.set(true);
+    }
+  }
+}

@@ -1,0 +1,504 @@
+package dev.resilienthttp.http;
+
+import dev.resilienthttp.retry.Retrier;
+import dev.resilienthttp.retry.Retry;
+import dev.resilienthttp.retry.RetryCancelledException;
+import dev.resilienthttp.retry.RetryExhaustedException;
+import dev.resilienthttp.retry.RetryListener;
+import dev.resilienthttp.retry.RetryScope;
+import dev.resilienthttp.time.TimeSource;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A drop-in {@link HttpClient} that retries with HTTP semantics: it never sends twice a request
+ * that must not be sent twice, honours Retry-After, and drains every response it discards.
+ *
+ * <pre>{@code
+ * HttpClient client = ResilientHttpClient.newBuilder(HttpClient.newHttpClient())
+ *     .retrier(ExponentialBackoffRetrier.ofDefaults())   // 3 attempts, 100 ms, x2, 5 s cap, jitter
+ *     .build();
+ * HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
+ * }</pre>
+ *
+ * <p>Nothing changes until a retrier applies: the retrier is, most specific first, the one of
+ * the {@link RetryScope} open when the call starts, the client's, or {@link Retrier#none()}.
+ *
+ * <h2>What is retried by default</h2>
+ *
+ * <table>
+ *   <caption>outcome of an attempt, by kind of request</caption>
+ *   <tr><th>outcome</th><th>idempotent request</th><th>other requests</th></tr>
+ *   <tr><td>connect timeout (nothing was sent)</td><td>retry</td><td>retry</td></tr>
+ *   <tr><td>connection refused</td><td>only with {@link Builder#retryConnectionRefused}</td><td>same</td></tr>
+ *   <tr><td>timeout or reset after the request was sent</td><td>retry</td><td>never</td></tr>
+ *   <tr><td>500 502 503 504</td><td>retry</td><td>never</td></tr>
+ *   <tr><td>429 Too Many Requests</td><td>retry, honouring Retry-After</td><td>same</td></tr>
+ *   <tr><td>any other 4xx, 501, 505</td><td>no</td><td>no</td></tr>
+ *   <tr><td>cancellation, interrupt, deadline passed</td><td>no</td><td>no</td></tr>
+ *   <tr><td>a one-shot body that was already sent</td><td>no</td><td>no</td></tr>
+ * </table>
+ *
+ * <p>A request is idempotent when its method is GET, HEAD, OPTIONS, TRACE, PUT or DELETE, when
+ * it is marked with {@link ResilientRequests#idempotent}, or when it carries an {@code
+ * Idempotency-Key} header (which {@link Builder#generateIdempotencyKeys} can add, one key kept
+ * across all attempts of a call). A body is replayable when it comes from {@code ofString},
+ * {@code ofByteArray}, {@code ofFile} or {@code noBody}, or is marked with {@link
+ * ResilientRequests#replayable}; any other body is sent at most once.
+ *
+ * <p>The wait before a retry is {@code max(backoff, Retry-After)}. A Retry-After above {@link
+ * Builder#retryAfterCap} (default 60 s) or beyond the call's deadline ends the retries at once.
+ *
+ * <h2>On top of java.net.http's own resends</h2>
+ *
+ * <p>The JDK client already resends a GET or HEAD once, at once and silently, when the
+ * connection closes before any byte of the response arrives, and retries a refused connection
+ * once. So one attempt counted against {@code maxAttempts} may be two requests on the wire for
+ * those methods. It never resends other methods unless the system property {@code
+ * jdk.httpclient.enableAllMethodRetry} is set; with that property set, the JDK would resend
+ * non-idempotent requests behind this client's back, which it logs as a warning when built.
+ *
+ * <p>Thread-safe; share one instance.
+ */
+public final class ResilientHttpClient extends HttpClient {
+
+  private static final System.Logger LOG = System.getLogger("dev.resilienthttp.http");
+
+  final HttpClient delegate;
+  final Retrier retrier;
+  final TimeSource time;
+  final Clock wallClock;
+  final ResultMode resultMode;
+  final Set<Integer> retryStatuses;
+  final boolean retryRateLimited;
+  final boolean retryConnectionRefused;
+  final Set<String> idempotentMethods;
+  final boolean generateIdempotencyKeys;
+  final Supplier<String> idempotencyKeys;
+  final Duration retryAfterCap;
+  final Duration callTimeout;
+  private final Retry engine;
+
+  private ResilientHttpClient(Builder builder) {
+    this.delegate = builder.delegate;
+    this.retrier = builder.retrier;
+    this.time = builder.time;
+    this.wallClock = builder.wallClock;
+    this.resultMode = builder.resultMode;
+    this.retryStatuses = Set.copyOf(builder.retryStatuses);
+    this.retryRateLimited = builder.retryRateLimited;
+    this.retryConnectionRefused = builder.retryConnectionRefused;
+    this.idempotentMethods = Set.copyOf(builder.idempotentMethods);
+    this.generateIdempotencyKeys = builder.generateIdempotencyKeys;
+    this.idempotencyKeys = builder.idempotencyKeys;
+    this.retryAfterCap = builder.retryAfterCap;
+    this.callTimeout = builder.callTimeout;
+    Retry.Builder engineBuilder =
+        Retry.builder().name("resilient-http").timeSource(time).useScope(false);
+    builder.listeners.forEach(engineBuilder::listener);
+    this.engine = engineBuilder.build();
+    if (Boolean.getBoolean("jdk.httpclient.enableAllMethodRetry")) {
+      LOG.log(Level.WARNING,
+          "jdk.httpclient.enableAllMethodRetry is set: java.net.http may resend a non-idempotent"
+              + " request once on its own, which this client cannot prevent");
+    }
+  }
+
+  /** Returns a builder of a client that sends every attempt through {@code delegate}. */
+  public static Builder newBuilder(HttpClient delegate) {
+    return new Builder(delegate);
+  }
+
+  /** The retrier applied when no {@link RetryScope} is open. */
+  public Retrier retrier() {
+    return retrier;
+  }
+
+  /** The client every attempt is sent through. */
+  public HttpClient delegate() {
+    return delegate;
+  }
+
+  boolean isRetryCandidate(int status) {
+    return (status == 429 && retryRateLimited) || retryStatuses.contains(status);
+  }
+
+  private <T> HttpCall<T> newCall(HttpRequest request, BodyHandler<T> handler) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(handler, "responseBodyHandler");
+    Retrier applying = RetryScope.current().orElse(retrier);
+    return new HttpCall<>(this, request, handler, applying);
+  }
+
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> responseBodyHandler)
+      throws IOException, InterruptedException {
+    HttpCall<T> call = newCall(request, responseBodyHandler);
+    Retry retry = engine.withRetrier(call);
+    HttpResponse<T> response;
+    try {
+      response = callTimeout == null ? retry.call(call::sendSync) : retry.call(callTimeout, call::sendSync);
+    } catch (HttpStatusException notRetried) {
+      if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
+        return call.replaySync(notRetried);
+      }
+      throw notRetried;
+    } catch (RetryExhaustedException exhausted) {
+      Throwable last = exhausted.getCause();
+      if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
+        if (last instanceof HttpStatusException) {
+          return call.replaySync((HttpStatusException) last);
+        }
+        if (last instanceof IOException) {
+          throw asIOException(exhausted, (IOException) last);
+        }
+      }
+      throw exhausted;
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      throw e;
+    } catch (Exception unexpected) {
+      throw new IOException(unexpected);
+    }
+    return resultMode == ResultMode.THROW ? throwIfFailure(call, response) : response;
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, BodyHandler<T> responseBodyHandler) {
+    return sendAsync(request, responseBodyHandler, null);
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, BodyHandler<T> responseBodyHandler, PushPromiseHandler<T> pushPromiseHandler) {
+    HttpCall<T> call = newCall(request, responseBodyHandler);
+    Retry retry = engine.withRetrier(call);
+    CompletableFuture<HttpResponse<T>> attempts =
+        callTimeout == null
+            ? retry.callAsync(() -> call.sendAsync(pushPromiseHandler))
+            : retry.callAsync(callTimeout, () -> call.sendAsync(pushPromiseHandler));
+    CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+    attempts.whenComplete(
+        (response, failure) -> {
+          if (failure == null) {
+            try {
+              result.complete(resultMode == ResultMode.THROW ? throwIfFailure(call, response) : response);
+            } catch (HttpStatusException e) {
+              result.completeExceptionally(e);
+            }
+            return;
+          }
+          Throwable cause = unwrap(failure);
+          HttpStatusException status = null;
+          if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
+            if (cause instanceof HttpStatusException) {
+              status = (HttpStatusException) cause;
+            } else if (cause instanceof RetryExhaustedException && cause.getCause() instanceof HttpStatusException) {
+              status = (HttpStatusException) cause.getCause();
+            } else if (cause instanceof RetryExhaustedException && cause.getCause() instanceof IOException) {
+              cause = asIOException((RetryExhaustedException) cause, (IOException) cause.getCause());
+            }
+          }
+          if (status == null) {
+            result.completeExceptionally(cause);
+            return;
+          }
+          call.replay(status)
+              .whenComplete(
+                  (replayed, replayFailure) -> {
+                    if (replayFailure == null) {
+                      result.complete(replayed);
+                    } else {
+                      result.completeExceptionally(unwrap(replayFailure));
+                    }
+                  });
+        });
+    result.whenComplete(
+        (response, failure) -> {
+          if (result.isCancelled()) {
+            attempts.cancel(true);
+          }
+        });
+    return result;
+  }
+
+  private static <T> HttpResponse<T> throwIfFailure(HttpCall<T> call, HttpResponse<T> response)
+      throws HttpStatusException {
+    int status = response.statusCode();
+    if (status >= 400) {
+      throw HttpStatusException.of(
+          status, call.method(), call.uri(), response.headers(), null);
+    }
+    return response;
+  }
+
+  /**
+   * The last I/O failure, as {@code send} promises, carrying the earlier failures and why retries
+   * stopped as suppressed exceptions.
+   */
+  private static IOException asIOException(RetryExhaustedException exhausted, IOException last) {
+    for (Throwable earlier : exhausted.getSuppressed()) {
+      if (earlier != last) {
+        last.addSuppressed(earlier);
+      }
+    }
+    last.addSuppressed(
+        new RetryExhaustedException(exhausted.reason(), exhausted.getMessage(), exhausted.attempts(), null));
+    return last;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable current = failure;
+    while (current instanceof CompletionException && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  @Override
+  public Optional<CookieHandler> cookieHandler() {
+    return delegate.cookieHandler();
+  }
+
+  @Override
+  public Optional<Duration> connectTimeout() {
+    return delegate.connectTimeout();
+  }
+
+  @Override
+  public Redirect followRedirects() {
+    return delegate.followRedirects();
+  }
+
+  @Override
+  public Optional<ProxySelector> proxy() {
+    return delegate.proxy();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    return delegate.sslContext();
+  }
+
+  @Override
+  public SSLParameters sslParameters() {
+    return delegate.sslParameters();
+  }
+
+  @Override
+  public Optional<Authenticator> authenticator() {
+    return delegate.authenticator();
+  }
+
+  @Override
+  public Version version() {
+    return delegate.version();
+  }
+
+  @Override
+  public Optional<Executor> executor() {
+    return delegate.executor();
+  }
+
+  @Override
+  public java.net.http.WebSocket.Builder newWebSocketBuilder() {
+    return delegate.newWebSocketBuilder();
+  }
+
+  @Override
+  public String toString() {
+    return "ResilientHttpClient{retrier=" + retrier + ", resultMode=" + resultMode + '}';
+  }
+
+  /**
+   * Builds a {@link ResilientHttpClient}. Each setter checks its value at once. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private final HttpClient delegate;
+    private Retrier retrier = Retrier.none();
+    private TimeSource time = TimeSource.system();
+    private Clock wallClock = Clock.systemUTC();
+    private ResultMode resultMode = ResultMode.RETURN_LAST_RESPONSE;
+    private Set<Integer> retryStatuses = Set.of(500, 502, 503, 504);
+    private boolean retryRateLimited = true;
+    private boolean retryConnectionRefused;
+    private Set<String> idempotentMethods = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+    private boolean generateIdempotencyKeys;
+    private Supplier<String> idempotencyKeys = () -> UUID.randomUUID().toString();
+    private Duration retryAfterCap = Duration.ofSeconds(60);
+    private Duration callTimeout;
+    private final List<RetryListener> listeners = new java.util.ArrayList<>();
+
+    private Builder(HttpClient delegate) {
+      this.delegate = Objects.requireNonNull(delegate, "delegate");
+      if (delegate instanceof ResilientHttpClient) {
+        throw new IllegalArgumentException(
+            "delegate must be a plain HttpClient but was a ResilientHttpClient: retries would multiply");
+      }
+    }
+
+    /** Sets the retrier applied when no {@link RetryScope} is open (default {@link Retrier#none()}). */
+    public Builder retrier(Retrier retrier) {
+      this.retrier = Objects.requireNonNull(retrier, "retrier");
+      return this;
+    }
+
+    /** Sets the time source every wait goes through (default {@link TimeSource#system()}). */
+    public Builder timeSource(TimeSource timeSource) {
+      this.time = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * Sets the wall clock that a Retry-After HTTP-date is measured against when the response has
+     * no Date header (default {@link Clock#systemUTC()}).
+     */
+    public Builder wallClock(Clock wallClock) {
+      this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+      return this;
+    }
+
+    /** Adds a listener of every attempt, retry and give-up. */
+    public Builder listener(RetryListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Sets what the caller gets once retries stop (default {@link ResultMode#RETURN_LAST_RESPONSE}). */
+    public Builder resultMode(ResultMode resultMode) {
+      this.resultMode = Objects.requireNonNull(resultMode, "resultMode");
+      return this;
+    }
+
+    /**
+     * Sets the statuses retried for idempotent requests (default 500, 502, 503, 504).
+     *
+     * @throws IllegalArgumentException if a status is outside [500, 599]
+     */
+    public Builder retryStatuses(int... statuses) {
+      Set<Integer> set = new LinkedHashSet<>();
+      for (int status : statuses) {
+        if (status < 500 || status > 599) {
+          throw new IllegalArgumentException(
+              "retryStatuses must be in [500, 599] but contained " + status
+                  + " (429 is governed by retryRateLimited; other 4xx are never retried)");
+        }
+        set.add(status);
+      }
+      this.retryStatuses = set;
+      return this;
+    }
+
+    /** Sets whether 429 Too Many Requests is retried, for every method (default true). */
+    public Builder retryRateLimited(boolean retryRateLimited) {
+      this.retryRateLimited = retryRateLimited;
+      return this;
+    }
+
+    /**
+     * Sets whether a refused connection is retried (default false: a refusing server is usually
+     * down, and retrying only delays the failure).
+     */
+    public Builder retryConnectionRefused(boolean retryConnectionRefused) {
+      this.retryConnectionRefused = retryConnectionRefused;
+      return this;
+    }
+
+    /**
+     * Sets the methods treated as idempotent (default GET, HEAD, OPTIONS, TRACE, PUT, DELETE).
+     *
+     * @throws IllegalArgumentException if a method is blank or not upper case
+     */
+    public Builder idempotentMethods(String... methods) {
+      Set<String> set = new LinkedHashSet<>();
+      for (String method : methods) {
+        Objects.requireNonNull(method, "method");
+        if (method.isBlank() || !method.equals(method.toUpperCase(Locale.ROOT))) {
+          throw new IllegalArgumentException(
+              "idempotentMethods must hold upper-case method names but contained '" + method
+                  + "' in " + Arrays.toString(methods));
+        }
+        set.add(method);
+      }
+      this.idempotentMethods = set;
+      return this;
+    }
+
+    /**
+     * Sets whether a request of a non-idempotent method without an {@code Idempotency-Key} gets
+     * one (a random UUID, the same on every attempt of the call), which makes it retryable
+     * (default false). A key the caller set is never replaced.
+     */
+    public Builder generateIdempotencyKeys(boolean generate) {
+      this.generateIdempotencyKeys = generate;
+      return this;
+    }
+
+    /** Sets where generated idempotency keys come from (default random UUIDs). */
+    public Builder idempotencyKeySource(Supplier<String> keys) {
+      this.idempotencyKeys = Objects.requireNonNull(keys, "idempotencyKeySource");
+      return this;
+    }
+
+    /**
+     * Sets the longest Retry-After this client waits for (default 60 s); a longer one ends the
+     * retries at once.
+     *
+     * @throws IllegalArgumentException if {@code cap} is negative
+     */
+    public Builder retryAfterCap(Duration cap) {
+      Objects.requireNonNull(cap, "retryAfterCap");
+      if (cap.isNegative()) {
+        throw new IllegalArgumentException("retryAfterCap must be >= 0 but was " + cap);
+      }
+      this.retryAfterCap = cap;
+      return this;
+    }
+
+    /**
+     * Bounds each call, all attempts and waits included (default: no bound). No wait starts that
+     * would end after the deadline; each attempt's request timeout is cut to the time left; an
+     * asynchronous call fails when the deadline passes during an attempt.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public Builder callTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "callTimeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("callTimeout must be > 0 but was " + timeout);
+      }
+      this.callTimeout = timeout;
+      return this;
+    }
+
+    /** Returns a new client with these settings. */
+    public ResilientHttpClient build() {
+      return new ResilientHttpClient(this);
+    }
+  }
+}
