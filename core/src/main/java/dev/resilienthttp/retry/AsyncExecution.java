@@ -1,6 +1,7 @@
 package dev.resilienthttp.retry;
 
 import dev.resilienthttp.time.ScheduledTask;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -27,7 +28,7 @@ final class AsyncExecution<T> extends Execution {
   }
 
   CompletableFuture<T> start() {
-    promise.whenComplete((result, failure) -> stopEverything());
+    promise.whenComplete((result, failure) -> stopEverything(failure));
     if (hasDeadline) {
       deadlineTimer = retry.time.schedule(this::deadlinePassed, deadlineNanos - retry.time.nanoTime());
     }
@@ -114,7 +115,12 @@ final class AsyncExecution<T> extends Execution {
   }
 
   /** Runs when the promise completes for any reason, including cancellation by the caller. */
-  private void stopEverything() {
+  private void stopEverything(Throwable failure) {
+    if (failure instanceof CancellationException && failure != lastFailure) {
+      // Cancelled by the caller, not by a failed attempt: report it as the synchronous path
+      // reports an interrupted wait, so every started attempt ends with an event.
+      Listeners.gaveUp(retry.listeners, this, GiveUpReason.CANCELLED, attempts, lastFailure);
+    }
     ScheduledTask wait = pendingWait;
     if (wait != null) {
       wait.cancel();

@@ -82,7 +82,9 @@ abstract class Execution implements RetryContext {
       long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
       if (hasDeadline) {
         long left = deadlineNanos - retry.time.nanoTime();
-        if (delay - left > 0) {
+        // A wait ending exactly at the deadline is refused too: the attempt after it would have
+        // no time left, and asynchronously it would race the deadline timer due at that instant.
+        if (delay - left >= 0) {
           return new RetryDecision.GiveUp(
               GiveUpReason.DEADLINE,
               "deadline of " + Durations.format(deadlineNanos - startNanos) + " would pass before attempt "

@@ -12,7 +12,7 @@ import java.time.Duration;
  * tested in virtual time and asynchronous calls never block a thread.
  *
  * <p>Whatever a retrier answers, the engine never retries an interruption, a cancellation or a
- * call whose deadline has passed, and never starts a wait that would end after the deadline.
+ * call whose deadline has passed, and never starts a wait that would end at or after the deadline.
  *
  * <p>Implementations must be immutable and thread-safe: one retrier serves many concurrent
  * calls. Per-call state is read from the {@link RetryContext}.

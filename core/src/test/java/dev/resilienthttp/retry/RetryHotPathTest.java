@@ -1,0 +1,96 @@
+package dev.resilienthttp.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards the promise that a call succeeding on its first attempt allocates nothing of the
+ * engine's own. It counts the bytes the current thread allocates
+ * ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}), not time, so it is
+ * deterministic: with nothing allocated per call the average stays far below one byte.
+ */
+/* The MXBean is reached through method handles because these tests are compiled inside the
+ * dev.resilienthttp.core module, which reads no management module (and must not, to keep core
+ * dependency-free); at run time the tests are on the class path and see every module. */
+class RetryHotPathTest {
+
+  private static final int WARM_UP_CALLS = 200_000;
+  private static final int MEASURED_CALLS = 100_000;
+  private static final String RESULT = "ok";
+
+  private static volatile Object sink;
+
+  @Test
+  void aCallSucceedingOnItsFirstAttemptAllocatesNothing() throws Throwable {
+    AllocationCounter counter = AllocationCounter.forCurrentThread();
+    Retry retry = Retry.with(ExponentialBackoffRetrier.ofDefaults());
+    CheckedSupplier<String, RuntimeException> constant = () -> RESULT; // non-capturing: one instance
+    for (int i = 0; i < WARM_UP_CALLS; i++) {
+      sink = retry.call(constant);
+    }
+    counter.bytes(); // warms the counter's own call path
+
+    long before = counter.bytes();
+    for (int i = 0; i < MEASURED_CALLS; i++) {
+      sink = retry.call(constant);
+    }
+    long allocated = counter.bytes() - before;
+
+    assertThat(sink).isSameAs(RESULT);
+    assertThat((double) allocated / MEASURED_CALLS)
+        .as("bytes allocated per call (%d in all over %d calls)", allocated, MEASURED_CALLS)
+        .isLessThan(1.0);
+  }
+
+  /** Reads the bytes allocated so far by one thread; skips the test where that is unsupported. */
+  private static final class AllocationCounter {
+    private final Object threads;
+    private final MethodHandle allocatedBytes;
+    private final long threadId;
+
+    private AllocationCounter(Object threads, MethodHandle allocatedBytes, long threadId) {
+      this.threads = threads;
+      this.allocatedBytes = allocatedBytes;
+      this.threadId = threadId;
+    }
+
+    static AllocationCounter forCurrentThread() throws Throwable {
+      Class<?> sunThreadMxBean;
+      try {
+        sunThreadMxBean = Class.forName("com.sun.management.ThreadMXBean");
+      } catch (ClassNotFoundException e) {
+        assumeTrue(false, "no com.sun.management.ThreadMXBean on this JVM");
+        throw e;
+      }
+      Object threads =
+          Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+      assumeTrue(sunThreadMxBean.isInstance(threads), "the ThreadMXBean cannot count allocations");
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      boolean supported = (boolean) lookup
+          .findVirtual(sunThreadMxBean, "isThreadAllocatedMemorySupported", MethodType.methodType(boolean.class))
+          .invoke(threads);
+      assumeTrue(supported, "allocation measurement is not supported on this JVM");
+      boolean enabled = (boolean) lookup
+          .findVirtual(sunThreadMxBean, "isThreadAllocatedMemoryEnabled", MethodType.methodType(boolean.class))
+          .invoke(threads);
+      if (!enabled) {
+        lookup.findVirtual(sunThreadMxBean, "setThreadAllocatedMemoryEnabled",
+                MethodType.methodType(void.class, boolean.class))
+            .invoke(threads, true);
+      }
+      MethodHandle allocatedBytes = lookup
+          .findVirtual(sunThreadMxBean, "getThreadAllocatedBytes", MethodType.methodType(long.class, long.class))
+          .asType(MethodType.methodType(long.class, Object.class, long.class));
+      return new AllocationCounter(threads, allocatedBytes, Thread.currentThread().getId());
+    }
+
+    long bytes() throws Throwable {
+      return (long) allocatedBytes.invokeExact(threads, threadId);
+    }
+  }
+}
