@@ -1,5 +1,7 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.breaker.CallNotPermittedException;
+import dev.resilienthttp.breaker.CircuitBreaker;
 import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.retry.RetryContext;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpResponse;
@@ -45,9 +48,15 @@ final class HttpCall<T> implements Retrier {
   private final TrackedPublisher trackedBody;
   private final HttpRequest attemptTemplate;
   private final long startNanos;
+  private final Backend backend;
+  /** Attempts sent so far; attempts of one call run one after another. */
+  private int sent;
+  private volatile boolean lastRetryAfterTimeout;
 
-  HttpCall(ResilientHttpClient client, HttpRequest marked, BodyHandler<T> handler, Retrier retrier) {
+  HttpCall(
+      ResilientHttpClient client, HttpRequest marked, BodyHandler<T> handler, Retrier retrier, Backend backend) {
     this.client = client;
+    this.backend = backend;
     this.request = ResilientRequests.unmarked(marked);
     this.handler = handler;
     this.retrier = retrier;
@@ -102,14 +111,138 @@ final class HttpCall<T> implements Retrier {
     return HttpRequest.newBuilder(attemptTemplate, (name, value) -> true).timeout(remaining).build();
   }
 
-  /** One synchronous attempt. */
+  /** One synchronous attempt: waits for the backend's gate, asks its breaker, sends. */
   HttpResponse<T> sendSync() throws IOException, InterruptedException {
-    HttpResponse<Object> response = client.delegate.send(attemptRequest(), this::subscriberFor);
-    return outcome(response);
+    long gate = gateWaitNanos();
+    if (gate > 0) {
+      client.time.sleep(gate);
+    }
+    admit();
+    try {
+      HttpResponse<T> response = outcome(client.delegate.send(attemptRequest(), this::subscriberFor));
+      succeeded();
+      return response;
+    } catch (IOException | RuntimeException | Error failure) {
+      failed(failure);
+      throw failure;
+    } catch (InterruptedException interrupted) {
+      released();
+      throw interrupted;
+    }
   }
 
-  /** One asynchronous attempt. */
+  /**
+   * How long this attempt must wait for a Retry-After gate set on its backend by other calls.
+   *
+   * @throws GateBeyondDeadlineException if the gate opens after the call's deadline
+   */
+  private long gateWaitNanos() throws GateBeyondDeadlineException {
+    if (!client.gateOnRetryAfter) {
+      return 0;
+    }
+    long now = client.time.nanoTime();
+    long wait = backend.gateWaitNanos(now);
+    if (wait > 0 && client.callTimeout != null) {
+      long left = startNanos + client.callTimeout.toNanos() - now;
+      if (wait > left) {
+        throw new GateBeyondDeadlineException(
+            "backend " + backend.key + " asked callers to wait " + format(Duration.ofNanos(wait))
+                + " (Retry-After), beyond this call's deadline (" + format(Duration.ofNanos(Math.max(0, left)))
+                + " left)");
+      }
+    }
+    return wait;
+  }
+
+  /** Takes the breaker's permission for one attempt, or fails it at once. */
+  private void admit() {
+    sent++;
+    CircuitBreaker breaker = backend.breaker;
+    if (breaker != null) {
+      breaker.acquirePermission();
+    }
+  }
+
+  private void succeeded() {
+    if (backend.breaker != null) {
+      backend.breaker.onSuccess();
+    }
+    if (backend.budget != null) {
+      if (sent == 1) {
+        backend.budget.onFirstAttemptSuccess();
+      } else {
+        backend.budget.onRetrySuccess(lastRetryAfterTimeout);
+      }
+    }
+  }
+
+  private void failed(Throwable failure) {
+    if (failure instanceof CallNotPermittedException) {
+      return;
+    }
+    CircuitBreaker breaker = backend.breaker;
+    if (breaker != null) {
+      if (Execution.isCancellation(failure)) {
+        breaker.releasePermission();
+      } else if (client.breakerFailure.test(failure)) {
+        breaker.onFailure();
+      } else {
+        breaker.onSuccess();
+      }
+    }
+    if (failure instanceof HttpStatusException && client.gateOnRetryAfter) {
+      HttpStatusException status = (HttpStatusException) failure;
+      if (status.retryAfter != null && (status.statusCode() == 429 || status.statusCode() == 503)) {
+        backend.gateUntil(client.time.nanoTime() + status.retryAfter.toNanos());
+      }
+    }
+  }
+
+  private void released() {
+    if (backend.breaker != null) {
+      backend.breaker.releasePermission();
+    }
+  }
+
+  /** Thrown when a backend's Retry-After gate opens only after the call's deadline. */
+  static final class GateBeyondDeadlineException extends HttpTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    GateBeyondDeadlineException(String message) {
+      super(message);
+    }
+  }
+
+  /** Tells cancellations apart, as the engine does. */
+  private static final class Execution {
+    static boolean isCancellation(Throwable failure) {
+      return failure instanceof InterruptedException
+          || failure instanceof java.util.concurrent.CancellationException;
+    }
+  }
+
+  /** One asynchronous attempt: waits (scheduled) for the backend's gate, asks its breaker, sends. */
   CompletableFuture<HttpResponse<T>> sendAsync(PushPromiseHandler<T> pushPromises) {
+    long gate;
+    try {
+      gate = gateWaitNanos();
+    } catch (GateBeyondDeadlineException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (gate <= 0) {
+      return sendAsyncNow(pushPromises);
+    }
+    CompletableFuture<Void> opened = new CompletableFuture<>();
+    client.time.schedule(() -> opened.complete(null), gate);
+    return opened.thenCompose(ignored -> sendAsyncNow(pushPromises));
+  }
+
+  private CompletableFuture<HttpResponse<T>> sendAsyncNow(PushPromiseHandler<T> pushPromises) {
+    try {
+      admit();
+    } catch (CallNotPermittedException rejected) {
+      return CompletableFuture.failedFuture(rejected);
+    }
     CompletableFuture<HttpResponse<Object>> response =
         pushPromises == null
             ? client.delegate.sendAsync(attemptRequest(), this::subscriberFor)
@@ -127,6 +260,15 @@ final class HttpCall<T> implements Retrier {
         (r, t) -> {
           if (outcome.isCancelled()) {
             response.cancel(true);
+          }
+          if (t == null) {
+            succeeded();
+          } else {
+            Throwable failure = t;
+            while (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+              failure = failure.getCause();
+            }
+            failed(failure);
           }
         });
     return outcome;
@@ -250,11 +392,29 @@ final class HttpCall<T> implements Retrier {
         delay = Math.max(delay, asked.toNanos());
       }
     }
+    CircuitBreaker breaker = backend.breaker;
+    if (breaker != null && breaker.state() == CircuitBreaker.State.OPEN) {
+      return RetryDecision.giveUp(
+          GiveUpReason.CIRCUIT_OPEN,
+          "circuit breaker '" + breaker.name() + "' is OPEN after " + plural(attempt));
+    }
+    if (backend.budget != null) {
+      boolean afterTimeout = failure instanceof HttpTimeoutException;
+      if (!backend.budget.tryAcquireRetry(afterTimeout)) {
+        return RetryDecision.giveUp(
+            GiveUpReason.BUDGET_EXHAUSTED,
+            "retry budget exhausted for " + backend.key + " after " + plural(attempt));
+      }
+      lastRetryAfterTimeout = afterTimeout;
+    }
     return RetryDecision.retryAfterNanos(delay);
   }
 
   /** Whether HTTP semantics allow sending this call's request again after {@code failure}. */
   boolean mayResend(Throwable failure) {
+    if (failure instanceof GateBeyondDeadlineException || failure instanceof CallNotPermittedException) {
+      return false;
+    }
     if (trackedBody != null && trackedBody.subscribed.get()) {
       // The body was read by an attempt and cannot be proven to read the same again.
       return false;

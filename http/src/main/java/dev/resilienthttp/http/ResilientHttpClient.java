@@ -1,5 +1,8 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.backend.BackendRegistry;
+import dev.resilienthttp.breaker.CircuitBreaker;
+import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.retry.Retry;
 import dev.resilienthttp.retry.RetryCancelledException;
@@ -30,6 +33,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -101,6 +106,9 @@ public final class ResilientHttpClient extends HttpClient {
   final Supplier<String> idempotencyKeys;
   final Duration retryAfterCap;
   final Duration callTimeout;
+  final Predicate<Throwable> breakerFailure;
+  final boolean gateOnRetryAfter;
+  private final BackendRegistry<String, Backend> backends;
   private final Retry engine;
 
   private ResilientHttpClient(Builder builder) {
@@ -117,6 +125,20 @@ public final class ResilientHttpClient extends HttpClient {
     this.idempotencyKeys = builder.idempotencyKeys;
     this.retryAfterCap = builder.retryAfterCap;
     this.callTimeout = builder.callTimeout;
+    this.breakerFailure = builder.breakerFailure;
+    this.gateOnRetryAfter = builder.gateOnRetryAfter;
+    Function<String, RetryBudget> budgets = builder.retryBudgets;
+    Function<String, CircuitBreaker> breakers = builder.circuitBreakers;
+    this.backends =
+        BackendRegistry.<String, Backend>builder(
+                key -> new Backend(
+                    key,
+                    budgets == null ? null : budgets.apply(key),
+                    breakers == null ? null : breakers.apply(key)))
+            .timeSource(time)
+            .maxSize(builder.maxBackends)
+            .idleTimeout(builder.backendIdleTimeout)
+            .build();
     Retry.Builder engineBuilder =
         Retry.builder().name("resilient-http").timeSource(time).useScope(false);
     builder.listeners.forEach(engineBuilder::listener);
@@ -138,6 +160,22 @@ public final class ResilientHttpClient extends HttpClient {
     return retrier;
   }
 
+  /**
+   * The circuit breaker of the backend ({@code scheme://host:port}) of {@code uri}, if breakers
+   * are on and the backend was called recently.
+   */
+  public Optional<CircuitBreaker> circuitBreaker(java.net.URI uri) {
+    return backends.getIfPresent(Backend.keyOf(uri)).map(backend -> backend.breaker);
+  }
+
+  /**
+   * The retry budget of the backend ({@code scheme://host:port}) of {@code uri}, if budgets are
+   * on and the backend was called recently.
+   */
+  public Optional<RetryBudget> retryBudget(java.net.URI uri) {
+    return backends.getIfPresent(Backend.keyOf(uri)).map(backend -> backend.budget);
+  }
+
   /** The client every attempt is sent through. */
   public HttpClient delegate() {
     return delegate;
@@ -151,7 +189,7 @@ public final class ResilientHttpClient extends HttpClient {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "responseBodyHandler");
     Retrier applying = RetryScope.current().orElse(retrier);
-    return new HttpCall<>(this, request, handler, applying);
+    return new HttpCall<>(this, request, handler, applying, backends.get(Backend.keyOf(request.uri())));
   }
 
   @Override
@@ -244,6 +282,14 @@ public final class ResilientHttpClient extends HttpClient {
           }
         });
     return result;
+  }
+
+  /** The default of {@link Builder#breakerFailure}: 5xx, timeouts, resets, refusals; never 4xx. */
+  static boolean isBackendFailure(Throwable failure) {
+    if (failure instanceof HttpStatusException) {
+      return ((HttpStatusException) failure).statusCode() >= 500;
+    }
+    return failure instanceof IOException;
   }
 
   private static <T> HttpResponse<T> throwIfFailure(HttpCall<T> call, HttpResponse<T> response)
@@ -353,6 +399,13 @@ public final class ResilientHttpClient extends HttpClient {
     private Duration retryAfterCap = Duration.ofSeconds(60);
     private Duration callTimeout;
     private final List<RetryListener> listeners = new java.util.ArrayList<>();
+    private Function<String, RetryBudget> retryBudgets =
+        backend -> RetryBudget.builder().name(backend).build();
+    private Function<String, CircuitBreaker> circuitBreakers;
+    private Predicate<Throwable> breakerFailure = ResilientHttpClient::isBackendFailure;
+    private boolean gateOnRetryAfter = true;
+    private int maxBackends = 1_000;
+    private Duration backendIdleTimeout = Duration.ofMinutes(10);
 
     private Builder(HttpClient delegate) {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -493,6 +546,76 @@ public final class ResilientHttpClient extends HttpClient {
         throw new IllegalArgumentException("callTimeout must be > 0 but was " + timeout);
       }
       this.callTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the retry budget of each backend, created on its first call (default: {@link
+     * RetryBudget#ofDefaults()} settings, capacity 500, a retry costs 5, a retry after a timeout
+     * 10, a first-try success earns 1). When a backend's budget is empty, calls to it stop
+     * retrying with {@link dev.resilienthttp.retry.GiveUpReason#BUDGET_EXHAUSTED}: under a total
+     * outage the server sees about 1.1 attempts per call instead of 3. Budgets matter only when
+     * a retrier allows retries.
+     */
+    public Builder retryBudgets(Function<String, RetryBudget> perBackend) {
+      this.retryBudgets = Objects.requireNonNull(perBackend, "retryBudgets");
+      return this;
+    }
+
+    /** Turns retry budgets off: every call may use every attempt its retrier allows. */
+    public Builder noRetryBudget() {
+      this.retryBudgets = null;
+      return this;
+    }
+
+    /**
+     * Turns circuit breakers on (default off): one per backend, created on its first call. While
+     * a backend's breaker is open, calls to it fail at once with a {@link
+     * dev.resilienthttp.breaker.CallNotPermittedException} and retries stop with {@link
+     * dev.resilienthttp.retry.GiveUpReason#CIRCUIT_OPEN}.
+     */
+    public Builder circuitBreakers(Function<String, CircuitBreaker> perBackend) {
+      this.circuitBreakers = Objects.requireNonNull(perBackend, "circuitBreakers");
+      return this;
+    }
+
+    /**
+     * Sets which failed attempts count against a backend's breaker (default: 5xx responses,
+     * timeouts, resets and refused connections; never a 4xx). Other outcomes count as
+     * successes.
+     */
+    public Builder breakerFailure(Predicate<Throwable> isFailure) {
+      this.breakerFailure = Objects.requireNonNull(isFailure, "breakerFailure");
+      return this;
+    }
+
+    /**
+     * Sets whether a 429 or 503 with Retry-After holds back every new call to that backend until
+     * the time it names (default true): a new call waits for it, within its deadline, or fails
+     * at once when the wait would pass the deadline, instead of hammering the server one by one.
+     */
+    public Builder gateOnRetryAfter(boolean gate) {
+      this.gateOnRetryAfter = gate;
+      return this;
+    }
+
+    /**
+     * Bounds the per-backend state kept: at most {@code maxBackends} backends, and a backend
+     * not called for {@code idleTimeout} is forgotten (defaults 1,000 and 10 minutes).
+     *
+     * @throws IllegalArgumentException if {@code maxBackends < 1} or {@code idleTimeout} is not
+     *     positive
+     */
+    public Builder backendLimits(int maxBackends, Duration idleTimeout) {
+      if (maxBackends < 1) {
+        throw new IllegalArgumentException("maxBackends must be >= 1 but was " + maxBackends);
+      }
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+        throw new IllegalArgumentException("idleTimeout must be > 0 but was " + idleTimeout);
+      }
+      this.maxBackends = maxBackends;
+      this.backendIdleTimeout = idleTimeout;
       return this;
     }
 

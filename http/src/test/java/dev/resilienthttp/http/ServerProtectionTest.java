@@ -1,0 +1,188 @@
+package dev.resilienthttp.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.resilienthttp.breaker.CallNotPermittedException;
+import dev.resilienthttp.breaker.CircuitBreaker;
+import dev.resilienthttp.retry.ExponentialBackoffRetrier;
+import dev.resilienthttp.retry.Jitter;
+import dev.resilienthttp.retry.Retrier;
+import dev.resilienthttp.testing.Fault;
+import dev.resilienthttp.testing.FaultServer;
+import dev.resilienthttp.testing.FaultServerExtension;
+import dev.resilienthttp.testing.VirtualTime;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Retry budgets, circuit breakers and the Retry-After gate, against a real loopback server in
+ * virtual time: what keeps a retrying client from turning a brownout into an outage.
+ */
+@ExtendWith(FaultServerExtension.class)
+class ServerProtectionTest {
+
+  private static final int CALLS = 1_000;
+  private static HttpClient jdk;
+
+  private final VirtualTime time = VirtualTime.create();
+
+  @BeforeAll
+  static void startClient() {
+    jdk = HttpClient.newHttpClient();
+  }
+
+  @AfterAll
+  static void dropClient() {
+    jdk = null;
+  }
+
+  private static Retrier threeAttempts() {
+    return ExponentialBackoffRetrier.builder().maxAttempts(3).jitter(Jitter.NONE).build();
+  }
+
+  private int statusOf(ResilientHttpClient client, FaultServer server) throws Exception {
+    return client.send(HttpRequest.newBuilder(server.uri("/api")).build(), BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void aTotalOutageCostsTheServerAbout1point1AttemptsPerCallWithTheDefaultBudget(FaultServer server)
+      throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).retrier(threeAttempts()).timeSource(time).build();
+    server.scriptAll(Fault.status(503));
+
+    for (int i = 0; i < CALLS; i++) {
+      assertThat(statusOf(client, server)).isEqualTo(503);
+    }
+
+    // 500 tokens at 5 per retry: 100 retries, then none until successes earn tokens back.
+    assertThat(server.requestCount()).isEqualTo(1_100);
+
+    server.scriptAll(Fault.ok("back"));
+    for (int i = 0; i < CALLS; i++) {
+      assertThat(statusOf(client, server)).isEqualTo(200);
+    }
+    assertThat(server.requestCount()).isEqualTo(2_100);
+    assertThat(client.retryBudget(server.uri("/")).orElseThrow().available()).isEqualTo(500.0);
+  }
+
+  @Test
+  void withoutABudgetTheSameOutageCostsThreeAttemptsPerCall(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).retrier(threeAttempts()).timeSource(time).noRetryBudget().build();
+    server.scriptAll(Fault.status(503));
+
+    for (int i = 0; i < CALLS; i++) {
+      assertThat(statusOf(client, server)).isEqualTo(503);
+    }
+
+    assertThat(server.requestCount()).isEqualTo(3_000);
+  }
+
+  @Test
+  void tenPercentRandom503sLeaveAtLeast999Of1000CallsSucceeding(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).retrier(threeAttempts()).timeSource(time).build();
+    server.scriptAll(Fault.randomly(20261122L, 0.10, Fault.status(503), Fault.ok()));
+
+    int succeeded = 0;
+    for (int i = 0; i < CALLS; i++) {
+      if (statusOf(client, server) == 200) {
+        succeeded++;
+      }
+    }
+
+    assertThat(succeeded).isGreaterThanOrEqualTo(999);
+    assertThat(server.requestCount()).isBetween(CALLS, CALLS * 3 / 2);
+  }
+
+  @Test
+  void theBreakerOpensDuringAnOutageProbesOnceAndClosesOnRecovery(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk)
+            .timeSource(time)
+            .circuitBreakers(backend -> CircuitBreaker.builder(backend)
+                .consecutiveFailureThreshold(5)
+                .openDuration(Duration.ofSeconds(30))
+                .halfOpenProbes(1)
+                .timeSource(time)
+                .build())
+            .build();
+    server.scriptAll(Fault.status(503));
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(statusOf(client, server)).isEqualTo(503);
+    }
+    CircuitBreaker breaker = client.circuitBreaker(server.uri("/")).orElseThrow();
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+
+    for (int i = 0; i < 100; i++) {
+      assertThatThrownBy(() -> statusOf(client, server))
+          .isInstanceOf(CallNotPermittedException.class)
+          .hasMessageContaining(server.uri("/").getPort() + "")
+          .hasMessageContaining("OPEN");
+    }
+    assertThat(server.requestCount()).as("rejected calls never reach the server").isEqualTo(5);
+
+    time.advance(Duration.ofSeconds(30));
+    server.scriptAll(Fault.ok());
+    assertThat(statusOf(client, server)).isEqualTo(200);
+    assertThat(server.requestCount()).as("exactly one probe").isEqualTo(6);
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(statusOf(client, server)).isEqualTo(200);
+    }
+    assertThat(server.requestCount()).isEqualTo(16);
+  }
+
+  @Test
+  void aRetryAfterHoldsBackNewCallsToTheSameBackend(FaultServer server) throws Exception {
+    ResilientHttpClient client = ResilientHttpClient.newBuilder(jdk).timeSource(time).build();
+    server.script("GET", "/api", Fault.status(429).header("Retry-After", "5"), Fault.ok());
+
+    assertThat(statusOf(client, server)).isEqualTo(429);
+    assertThat(statusOf(client, server)).isEqualTo(200);
+
+    assertThat(time.elapsed()).as("the second call waited for the gate").isEqualTo(Duration.ofSeconds(5));
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aCallWhoseDeadlineComesBeforeTheGateOpensFailsAtOnce(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).timeSource(time).callTimeout(Duration.ofSeconds(1)).build();
+    server.script("GET", "/api", Fault.status(503).header("Retry-After", "30"), Fault.ok());
+
+    assertThat(statusOf(client, server)).isEqualTo(503);
+    assertThatThrownBy(() -> statusOf(client, server))
+        .isInstanceOf(HttpTimeoutException.class)
+        .hasMessageContaining("Retry-After")
+        .hasMessageContaining("deadline");
+
+    assertThat(server.requestCount()).isEqualTo(1);
+    assertThat(time.elapsed()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void turningTheGateOffLetsNewCallsThrough(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).timeSource(time).gateOnRetryAfter(false).build();
+    server.script("GET", "/api", Fault.status(429).header("Retry-After", "5"), Fault.ok());
+
+    assertThat(statusOf(client, server)).isEqualTo(429);
+    HttpResponse<Void> second = client.send(HttpRequest.newBuilder(server.uri("/api")).build(), BodyHandlers.discarding());
+
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(time.elapsed()).isEqualTo(Duration.ZERO);
+  }
+}
