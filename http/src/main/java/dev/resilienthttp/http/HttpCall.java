@@ -119,7 +119,7 @@ final class HttpCall<T> implements Retrier {
     }
     admit();
     try {
-      HttpResponse<T> response = outcome(client.delegate.send(attemptRequest(), this::subscriberFor));
+      HttpResponse<T> response = outcome(sendWithinDeadline());
       succeeded();
       return response;
     } catch (IOException | RuntimeException | Error failure) {
@@ -128,6 +128,40 @@ final class HttpCall<T> implements Retrier {
     } catch (InterruptedException interrupted) {
       released();
       throw interrupted;
+    }
+  }
+
+  /* java.net.http's request timeout stops at the response headers: a body that stalls would
+   * hold a synchronous send past the call's deadline. With a deadline, the attempt is sent
+   * asynchronously and waited for no longer than the time left, then cancelled. */
+  private HttpResponse<Object> sendWithinDeadline() throws IOException, InterruptedException {
+    if (client.callTimeout == null) {
+      return client.delegate.send(attemptRequest(), this::subscriberFor);
+    }
+    CompletableFuture<HttpResponse<Object>> future =
+        client.delegate.sendAsync(attemptRequest(), this::subscriberFor);
+    long left = startNanos + client.callTimeout.toNanos() - client.time.nanoTime();
+    try {
+      return future.get(Math.max(left, 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException late) {
+      future.cancel(true);
+      throw new HttpTimeoutException(
+          "call deadline of " + format(client.callTimeout) + " passed while receiving the response");
+    } catch (InterruptedException interrupted) {
+      future.cancel(true);
+      throw interrupted;
+    } catch (ExecutionException failed) {
+      Throwable cause = failed.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException(cause);
     }
   }
 
