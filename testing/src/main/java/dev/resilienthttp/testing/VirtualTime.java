@@ -16,10 +16,10 @@ import java.util.function.BooleanSupplier;
  * without sleeping.
  *
  * <ul>
- *   <li>{@link #sleep} does not block: it moves the clock to the sleeper's wake-up time (never
- *       backwards), records the wait and returns. Two threads that sleep 400 ms from the same
- *       instant both wake at +400 ms. An interrupted thread gets an {@link InterruptedException}
- *       at once, as from {@link Thread#sleep}.
+ *   <li>{@link #sleep} does not block: it moves the clock forward by the sleep, records the wait
+ *       and returns. Sleeps on different threads add up (two 400 ms sleeps move the clock
+ *       800 ms), so use it for one sleeper at a time. An interrupted thread gets an {@link
+ *       InterruptedException} at once, as from {@link Thread#sleep}.
  *   <li>{@link #schedule} queues the task; it runs when the clock is moved past its due time by
  *       {@link #advance}, {@link #runNext} or {@link #drive}, on the thread that moved the clock,
  *       in due order (ties in the order scheduled).
