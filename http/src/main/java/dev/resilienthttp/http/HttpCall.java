@@ -399,14 +399,16 @@ final class HttpCall<T> implements Retrier {
 
   @Override
   public RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
-    if (!shouldRetry(context, failure, attempt)) {
+    if (!mayResend(failure)) {
       return RetryDecision.rethrow();
     }
-    if (attempt >= retrier.maxAttempts()) {
-      return RetryDecision.giveUp(
-          GiveUpReason.MAX_ATTEMPTS, "max retry attempts (" + retrier.maxAttempts() + ") reached");
+    // The applying retrier's own decision (by default shouldRetry, then maxAttempts, then its
+    // delay), so that a retrier giving up for a reason of its own is obeyed over HTTP too.
+    RetryDecision own = retrier.decide(context, failure, attempt);
+    if (!(own instanceof RetryDecision.RetryAfter)) {
+      return own;
     }
-    long delay = retrier.delayNanos(context, failure, attempt);
+    long delay = ((RetryDecision.RetryAfter) own).delayNanos();
     if (failure instanceof HttpStatusException) {
       Duration asked = ((HttpStatusException) failure).retryAfter;
       if (asked != null) {

@@ -103,6 +103,24 @@ class CancellationAndDeadlineTest {
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
+  @Test
+  void asyncCancelledWhileHeldByTheBackendsRetryAfterGateSendsNothing(FaultServer server) throws Exception {
+    // The first call's 503 with Retry-After: 30 holds back new calls to the backend for 30 s.
+    server.script("GET", "/r", Fault.status(503).header("Retry-After", "30"), Fault.ok("late"));
+    ResilientHttpClient client = h.client(Retrier.none()).build();
+    assertThat(h.call(Path.ASYNC, client, Harness.get(server, "/r")).response().statusCode()).isEqualTo(503);
+
+    CompletableFuture<HttpResponse<String>> held =
+        h.sendAsync(client, Harness.get(server, "/r"), BodyHandlers.ofString());
+    assertThat(held).isNotDone();
+    assertThat(held.cancel(true)).isTrue();
+    h.time.advance(Duration.ofMinutes(1));
+
+    assertThat(held).isCancelled();
+    assertThat(server.requestCount()).isEqualTo(1);
+    assertThat(h.time.pendingTasks()).isZero();
+  }
+
   // ---- cancelled during an attempt ---------------------------------------------------------
 
   @Test

@@ -114,6 +114,28 @@ class RetryAfterTest {
     assertThat(h.time.elapsed()).isEqualTo(Duration.ofSeconds(7));
   }
 
+  static Stream<Arguments> dateForms() {
+    // RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must accept.
+    return Stream.of(Path.values()).flatMap(path -> Stream.of(
+        Arguments.of(path, "Wed, 21 Oct 2026 07:28:05 GMT"),
+        Arguments.of(path, "Wednesday, 21-Oct-26 07:28:05 GMT"),
+        Arguments.of(path, "Wed Oct 21 07:28:05 2026")));
+  }
+
+  @ParameterizedTest(name = "{0} Retry-After: {1}")
+  @MethodSource("dateForms")
+  void everyHttpDateFormIsUnderstood(Path path, String retryAfter, FaultServer server) {
+    server.script("GET", "/r",
+        Fault.status(503).header("Date", "Wed, 21 Oct 2026 07:28:00 GMT").header("Retry-After", retryAfter),
+        Fault.ok("done"));
+
+    Outcome<String> outcome = h.call(path, client(), Harness.get(server, "/r"));
+
+    assertThat(outcome.response().statusCode()).isEqualTo(200);
+    assertThat(h.events.retryDelays).containsExactly(Duration.ofSeconds(5));
+    assertThat(h.time.elapsed()).isEqualTo(Duration.ofSeconds(5));
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("pathsAndStatuses")
   void anHttpDateWithoutDateHeaderCountsFromTheWallClock(Path path, int status, FaultServer server) {
@@ -196,6 +218,22 @@ class RetryAfterTest {
     assertThat(server.requestCount("GET", "/r")).isEqualTo(1);
     assertThat(h.events.retryDelays).isEmpty();
     assertThat(h.events.giveUps).containsExactly(GiveUpReason.RETRY_AFTER_TOO_LONG);
+    assertThat(h.time.elapsed()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void anAbsurdlyLargeRetryAfterIsAboveTheCapNotAnOverflow(Path path, FaultServer server) {
+    server.script("GET", "/r",
+        Fault.status(503).header("Retry-After", "99999999999999999999999"), Fault.ok("done"));
+    ResilientHttpClient client =
+        h.client(Harness.backoff(3, BACKOFF)).resultMode(ResultMode.THROW).build();
+
+    Outcome<String> outcome = h.call(path, client, Harness.get(server, "/r"));
+
+    assertThat(outcome.failure(RetryExhaustedException.class).reason())
+        .isEqualTo(GiveUpReason.RETRY_AFTER_TOO_LONG);
+    assertThat(server.requestCount("GET", "/r")).isEqualTo(1);
     assertThat(h.time.elapsed()).isZero();
   }
 

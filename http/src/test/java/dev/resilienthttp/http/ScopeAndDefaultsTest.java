@@ -7,6 +7,9 @@ import dev.resilienthttp.http.Harness.Path;
 import dev.resilienthttp.retry.FixedDelayRetrier;
 import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
+import dev.resilienthttp.retry.RetryContext;
+import dev.resilienthttp.retry.RetryDecision;
+import dev.resilienthttp.retry.RetryExhaustedException;
 import dev.resilienthttp.retry.RetryScope;
 import dev.resilienthttp.testing.Fault;
 import dev.resilienthttp.testing.FaultServer;
@@ -111,6 +114,22 @@ class ScopeAndDefaultsTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void theJdksOwnResendOfAGetIsNotOneOfOurAttempts(Path path, FaultServer server) {
+    // java.net.http resends a GET once, at once, when its connection resets before any response
+    // byte (DESIGN.md §5): one attempt of ours, two requests on the wire, and the caller gets
+    // the second one's answer although no retrier is configured.
+    server.script("GET", "/r", Fault.resetBeforeHeaders(), Fault.ok("second request"));
+    ResilientHttpClient client = h.client(Retrier.none()).build();
+
+    Outcome<String> outcome = h.call(path, client, Harness.get(server, "/r"));
+
+    assertThat(outcome.response().body()).isEqualTo("second request");
+    assertThat(h.events.attemptsStarted).containsExactly(1);
+    assertThat(server.requestCount("GET", "/r")).isEqualTo(2);
+  }
+
   // ---- RetryScope ---------------------------------------------------------------------------
 
   static Stream<Arguments> pathsAndClientRetriers() {
@@ -150,6 +169,49 @@ class ScopeAndDefaultsTest {
     }
 
     assertThat(outcome.response().statusCode()).isEqualTo(503);
+    assertThat(server.requestCount("GET", "/r")).isEqualTo(1);
+  }
+
+  /**
+   * A retrier that gives up for a reason of its own ({@link Retrier#decide}), as one consulting
+   * a breaker or a quota would: after the first failure it stops with CIRCUIT_OPEN.
+   */
+  private static final Retrier GIVES_UP_ITSELF = new Retrier() {
+    @Override
+    public int maxAttempts() {
+      return 5;
+    }
+
+    @Override
+    public boolean shouldRetry(RetryContext context, Throwable failure, int attempt) {
+      return true;
+    }
+
+    @Override
+    public Duration delay(RetryContext context, Throwable failure, int attempt) {
+      return WAIT;
+    }
+
+    @Override
+    public RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
+      return RetryDecision.giveUp(GiveUpReason.CIRCUIT_OPEN, "upstream breaker is open");
+    }
+  };
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void theScopesRetrierDecidesForItselfIncludingGivingUp(Path path, FaultServer server) {
+    server.script("GET", "/r", Fault.status(503));
+    ResilientHttpClient client = h.client(FixedDelayRetrier.of(5, WAIT)).resultMode(ResultMode.THROW).build();
+
+    Outcome<String> outcome;
+    try (RetryScope scope = RetryScope.open(GIVES_UP_ITSELF)) {
+      outcome = h.call(path, client, Harness.get(server, "/r"));
+    }
+
+    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    assertThat(exhausted.reason()).isEqualTo(GiveUpReason.CIRCUIT_OPEN);
+    assertThat(exhausted.getMessage()).isEqualTo("upstream breaker is open: server unavailable (status code 503)");
     assertThat(server.requestCount("GET", "/r")).isEqualTo(1);
   }
 
