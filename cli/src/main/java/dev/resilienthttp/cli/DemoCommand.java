@@ -113,9 +113,10 @@ final class DemoCommand implements Callable<Integer> {
     out.print(summary(plain, resilient));
     out.println();
     out.println("ResilientHttpClient: ExponentialBackoffRetrier.ofDefaults() (3 attempts, 100 ms,"
-        + " x2, 5 s cap, full jitter); every other setting its default: Retry-After honoured and,");
-    out.println("  while it runs, every new call to that server held back (the Retry-After gate);"
-        + " a per-server retry budget.");
+        + " x2, 5 s cap, full jitter), other settings default:");
+    out.println("  a Retry-After delays the retry and holds back every new call to the server"
+        + " until it passes (most of the extra run time); a per-server retry budget caps"
+        + " retries.");
     out.println("Latency: per call, all attempts and waits included, failed calls too;"
         + " each client warmed up first."
         + " Both clients: HTTP/1.1, request timeout " + FaultPlan.REQUEST_TIMEOUT.toSeconds()

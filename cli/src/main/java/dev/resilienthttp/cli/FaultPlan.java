@@ -102,10 +102,8 @@ final class FaultPlan {
   }
 
   private static List<Fault> faultsFor(int index, Kind kind, long slowMillis) {
-    // Empty bodies: FaultServer writes a body apart from the headers without TCP_NODELAY, so a
-    // body costs a ~40 ms Nagle/delayed-ACK stall per response, which would swamp the latencies.
-    Fault ok = Fault.ok().header("X-Item", String.valueOf(index));
-    Fault unavailable = Fault.status(503);
+    Fault ok = Fault.ok("{\"item\":" + index + "}").header("Content-Type", "application/json");
+    Fault unavailable = Fault.status(503).body("{\"error\":\"unavailable\"}");
     switch (kind) {
       case FAST:
         return List.of(ok);
