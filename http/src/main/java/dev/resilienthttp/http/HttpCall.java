@@ -176,6 +176,11 @@ final class HttpCall<T> implements Retrier {
     }
     long now = client.time.nanoTime();
     long wait = backend.gateWaitNanos(now);
+    if (wait > client.retryAfterCap.toNanos()) {
+      throw new GateBeyondDeadlineException(
+          "backend " + backend.key + " asked callers to wait " + format(Duration.ofNanos(wait))
+              + " (Retry-After), more than the cap of " + format(client.retryAfterCap));
+    }
     if (wait > 0 && client.callTimeout != null) {
       long left = startNanos + client.callTimeout.toNanos() - now;
       if (wait > left) {
@@ -238,7 +243,10 @@ final class HttpCall<T> implements Retrier {
     }
   }
 
-  /** Thrown when a backend's Retry-After gate opens only after the call's deadline. */
+  /**
+   * Thrown when a backend's Retry-After gate opens only after the call's deadline, or further
+   * away than the Retry-After cap.
+   */
   static final class GateBeyondDeadlineException extends HttpTimeoutException {
     private static final long serialVersionUID = 1L;
 

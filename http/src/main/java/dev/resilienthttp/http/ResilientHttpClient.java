@@ -592,7 +592,9 @@ public final class ResilientHttpClient extends HttpClient {
     /**
      * Sets whether a 429 or 503 with Retry-After holds back every new call to that backend until
      * the time it names (default true): a new call waits for it, within its deadline, or fails
-     * at once when the wait would pass the deadline, instead of hammering the server one by one.
+     * at once with an {@link java.net.http.HttpTimeoutException} when the wait would pass the
+     * deadline or is longer than {@link #retryAfterCap}, instead of hammering the server one by
+     * one.
      */
     public Builder gateOnRetryAfter(boolean gate) {
       this.gateOnRetryAfter = gate;

@@ -174,6 +174,26 @@ class ServerProtectionTest {
   }
 
   @Test
+  void aGateFurtherAwayThanTheRetryAfterCapFailsNewCallsAtOnceUntilItComesWithinTheCap(FaultServer server)
+      throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).timeSource(time).retryAfterCap(Duration.ofSeconds(60)).build();
+    server.script("GET", "/api", Fault.status(429).header("Retry-After", "100"), Fault.ok());
+
+    assertThat(statusOf(client, server)).isEqualTo(429);
+    assertThatThrownBy(() -> statusOf(client, server))
+        .isInstanceOf(HttpTimeoutException.class)
+        .hasMessageContaining("100 s")
+        .hasMessageContaining("cap of 60 s");
+    assertThat(server.requestCount()).isEqualTo(1);
+
+    time.advance(Duration.ofSeconds(50));
+    assertThat(statusOf(client, server)).as("50 s left on the gate: within the cap, so it waits").isEqualTo(200);
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(100));
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
   void turningTheGateOffLetsNewCallsThrough(FaultServer server) throws Exception {
     ResilientHttpClient client =
         ResilientHttpClient.newBuilder(jdk).timeSource(time).gateOnRetryAfter(false).build();
