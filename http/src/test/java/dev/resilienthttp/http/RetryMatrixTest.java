@@ -33,7 +33,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -286,16 +287,32 @@ class RetryMatrixTest {
     }
   }
 
-  private static SubmissionPublisher<ByteBuffer> oneShotBody() {
-    SubmissionPublisher<ByteBuffer> publisher = new SubmissionPublisher<>();
-    CompletableFuture.runAsync(() -> {
-      // Publishes once the client subscribes; a second subscriber would get nothing.
-      while (!publisher.hasSubscribers() && !publisher.isClosed()) {
-        Thread.onSpinWait();
-      }
-      publisher.submit(ByteBuffer.wrap("{\"one-shot\":1}".getBytes(StandardCharsets.UTF_8)));
-      publisher.close();
-    });
-    return publisher;
+  /** A body that can be read once: a second subscriber gets an error, never the bytes. */
+  private static Flow.Publisher<ByteBuffer> oneShotBody() {
+    AtomicBoolean used = new AtomicBoolean();
+    byte[] bytes = "{\"one-shot\":1}".getBytes(StandardCharsets.UTF_8);
+    return subscriber -> {
+      boolean first = used.compareAndSet(false, true);
+      subscriber.onSubscribe(new Flow.Subscription() {
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        @Override
+        public void request(long n) {
+          if (done.compareAndSet(false, true)) {
+            if (first) {
+              subscriber.onNext(ByteBuffer.wrap(bytes));
+              subscriber.onComplete();
+            } else {
+              subscriber.onError(new IllegalStateException("a one-shot body was subscribed twice"));
+            }
+          }
+        }
+
+        @Override
+        public void cancel() {
+          done.set(true);
+        }
+      });
+    };
   }
 }
