@@ -1,0 +1,461 @@
+package dev.resilienthttp.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads a JMH result file ({@code -rf json}) of this module's benchmarks and prints, as
+ * markdown, the figures of each benchmark and a table of every BENCHMARKS.md target with the
+ * measured ratio and whether it is met.
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar dev.resilienthttp.benchmarks.Report results.json
+ * }</pre>
+ *
+ * <p>Every ratio compares figures of the same run. A benchmark missing from the file (a run of a
+ * subset) is reported as "not run".
+ */
+public final class Report {
+
+  private final List<Result> results;
+  private final PrintStream out;
+  private final List<String[]> targets = new ArrayList<>();
+
+  private Report(List<Result> results, PrintStream out) {
+    this.results = results;
+    this.out = out;
+  }
+
+  /** Prints the report for the JMH JSON file named by the first argument. */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      System.err.println("usage: Report <jmh-result.json>");
+      System.exit(2);
+    }
+    String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
+    new Report(Result.parseAll(json), System.out).print();
+  }
+
+  private void print() {
+    out.println("## Figures");
+    out.println();
+    happyPath();
+    openCircuit();
+    contendedBreaker();
+    retryFailing();
+    loopback();
+    out.println("## Targets (BENCHMARKS.md)");
+    out.println();
+    out.println("| id | target | measured | verdict |");
+    out.println("|---|---|---|---|");
+    for (String[] row : targets) {
+      out.println("| " + String.join(" | ", row) + " |");
+    }
+    out.println("| B5, B8 | simulator targets | not JMH: `cli simulate` | — |");
+    out.println("| B6 | token refresh storm | not run: the http module has no token source API yet (issue 4) | — |");
+    out.println();
+  }
+
+  // --- B1 ---------------------------------------------------------------------------------
+
+  private void happyPath() {
+    String bench = "HappyPathBenchmark.call";
+    out.println("### B1 happy path: retry + breaker (+ budget) around a succeeding call");
+    out.println();
+    if (!has(bench)) {
+      notRun("B1");
+      return;
+    }
+    out.println("| tokens | impl | ns/op | ± | overhead ns/op (above bare) | B/op |");
+    out.println("|---|---|---|---|---|---|");
+    String[] impls = {"bare", "floor", "ours", "ours_exact", "resilience4j", "failsafe"};
+    for (String tokens : new String[] {"0", "100"}) {
+      Result bare = find(bench, "avgt", "impl", "bare", "tokens", tokens);
+      for (String impl : impls) {
+        Result r = find(bench, "avgt", "impl", impl, "tokens", tokens);
+        if (r == null) {
+          continue;
+        }
+        String overhead = bare == null ? "—" : fmt(r.nanos() - bare.nanos());
+        out.println(row(tokens, impl, fmt(r.nanos()), fmt(r.errorNanos()), overhead, bytes(r)));
+      }
+      Result ours = find(bench, "avgt", "impl", "ours", "tokens", tokens);
+      if (bare == null || ours == null) {
+        continue;
+      }
+      double oursOver = ours.nanos() - bare.nanos();
+      String id = "B1 (tokens=" + tokens + ")";
+      for (String[] peer : new String[][] {{"resilience4j", "0.5"}, {"failsafe", "0.25"}}) {
+        Result other = find(bench, "avgt", "impl", peer[0], "tokens", tokens);
+        if (other != null) {
+          maxRatio(id, "overhead <= " + peer[1] + "x " + peer[0] + "'s",
+              oursOver, other.nanos() - bare.nanos(), Double.parseDouble(peer[1]));
+        }
+      }
+      Result floor = find(bench, "avgt", "impl", "floor", "tokens", tokens);
+      if (floor != null) {
+        maxRatio(id, "overhead <= 1.5x floor's", oursOver, floor.nanos() - bare.nanos(), 1.5);
+      }
+      allocation(id, ours);
+    }
+    out.println();
+  }
+
+  // --- B2 ---------------------------------------------------------------------------------
+
+  private void openCircuit() {
+    String bench = "OpenCircuitBenchmark.reject";
+    out.println("### B2 open circuit: a call rejected while the breaker is open");
+    out.println();
+    if (!has(bench)) {
+      notRun("B2");
+      return;
+    }
+    out.println("| impl | ns/op | ± | B/op |");
+    out.println("|---|---|---|---|");
+    for (String impl : new String[] {"floor", "ours", "ours_try", "ours_retry", "resilience4j", "failsafe"}) {
+      Result r = find(bench, "avgt", "impl", impl);
+      if (r != null) {
+        out.println(row(impl, fmt(r.nanos()), fmt(r.errorNanos()), bytes(r)));
+      }
+    }
+    out.println();
+    for (String variant : new String[] {"ours", "ours_try"}) {
+      Result ours = find(bench, "avgt", "impl", variant);
+      if (ours == null) {
+        continue;
+      }
+      String id = variant.equals("ours") ? "B2" : "B2 (ours_try: no exception)";
+      for (String peer : new String[] {"resilience4j", "failsafe"}) {
+        Result other = find(bench, "avgt", "impl", peer);
+        if (other != null) {
+          maxRatio(id, "<= 0.05x " + peer, ours.nanos(), other.nanos(), 0.05);
+        }
+      }
+      Result floor = find(bench, "avgt", "impl", "floor");
+      if (floor != null) {
+        maxRatio(id, "<= 2x floor", ours.nanos(), floor.nanos(), 2.0);
+      }
+    }
+  }
+
+  // --- B3 ---------------------------------------------------------------------------------
+
+  private void contendedBreaker() {
+    String bench = "ContendedBreakerBenchmark.record";
+    out.println("### B3 contended breaker recording: 2 threads, 50 % failures");
+    out.println();
+    if (!has(bench)) {
+      notRun("B3");
+      return;
+    }
+    out.println("| impl | ops/us | ± | p99.9 ns | B/op |");
+    out.println("|---|---|---|---|---|");
+    for (String impl : new String[] {"floor", "ours", "resilience4j", "failsafe"}) {
+      Result thrpt = find(bench, "thrpt", "impl", impl);
+      Result sample = find(bench, "sample", "impl", impl);
+      out.println(row(impl,
+          thrpt == null ? "—" : fmt(thrpt.opsPerMicro()),
+          thrpt == null ? "—" : fmt(thrpt.opsPerMicroError()),
+          sample == null ? "—" : fmt(sample.percentileNanos("99.9")),
+          thrpt == null ? "—" : bytes(thrpt)));
+    }
+    out.println();
+    Result ours = find(bench, "thrpt", "impl", "ours");
+    if (ours != null) {
+      for (String[] peer : new String[][] {{"resilience4j", "2"}, {"failsafe", "3"}}) {
+        Result other = find(bench, "thrpt", "impl", peer[0]);
+        if (other != null) {
+          minRatio("B3", "throughput >= " + peer[1] + "x " + peer[0],
+              ours.opsPerMicro(), other.opsPerMicro(), Double.parseDouble(peer[1]));
+        }
+      }
+    }
+  }
+
+  // --- B4 ---------------------------------------------------------------------------------
+
+  private void retryFailing() {
+    String bench = "RetryFailingBenchmark.retryFailing";
+    out.println("### B4 a failing call retried: 3 attempts, zero delay");
+    out.println();
+    if (!has(bench)) {
+      notRun("B4");
+      return;
+    }
+    out.println("| impl | ns/op | ± | ns per attempt | B/op |");
+    out.println("|---|---|---|---|---|");
+    for (String impl : new String[] {"floor", "ours", "resilience4j", "failsafe"}) {
+      Result r = find(bench, "avgt", "impl", impl);
+      if (r != null) {
+        out.println(row(impl, fmt(r.nanos()), fmt(r.errorNanos()),
+            fmt(r.nanos() / RetryFailingBenchmark.ATTEMPTS), bytes(r)));
+      }
+    }
+    out.println();
+    Result ours = find(bench, "avgt", "impl", "ours");
+    if (ours != null) {
+      for (String[] peer : new String[][] {{"resilience4j", "0.5"}, {"failsafe", "0.3"}}) {
+        Result other = find(bench, "avgt", "impl", peer[0]);
+        if (other != null) {
+          maxRatio("B4", "ns per attempt <= " + peer[1] + "x " + peer[0],
+              ours.nanos(), other.nanos(), Double.parseDouble(peer[1]));
+        }
+      }
+    }
+  }
+
+  // --- B7 ---------------------------------------------------------------------------------
+
+  private void loopback() {
+    out.println("### B7 end to end over loopback: 1 KB GET, keep-alive");
+    out.println();
+    if (!has("LoopbackBenchmark.c1") && !has("LoopbackBenchmark.c16")) {
+      notRun("B7");
+      return;
+    }
+    out.println("| threads | client | requests/s | ± | p99 us | B/op |");
+    out.println("|---|---|---|---|---|---|");
+    for (String method : new String[] {"c1", "c16"}) {
+      String bench = "LoopbackBenchmark." + method;
+      for (String client : new String[] {"raw", "resilient"}) {
+        Result thrpt = find(bench, "thrpt", "client", client);
+        Result sample = find(bench, "sample", "client", client);
+        if (thrpt == null && sample == null) {
+          continue;
+        }
+        out.println(row(method.substring(1), client,
+            thrpt == null ? "—" : fmt(thrpt.opsPerSecond()),
+            thrpt == null ? "—" : fmt(thrpt.opsPerSecondError()),
+            sample == null ? "—" : fmt(sample.percentileNanos("99.0") / 1000),
+            thrpt == null ? "—" : bytes(thrpt)));
+      }
+    }
+    out.println();
+    for (String method : new String[] {"c1", "c16"}) {
+      String bench = "LoopbackBenchmark." + method;
+      String id = "B7 (" + method.substring(1) + " threads)";
+      Result rawT = find(bench, "thrpt", "client", "raw");
+      Result oursT = find(bench, "thrpt", "client", "resilient");
+      if (rawT != null && oursT != null) {
+        minRatio(id, "requests/s >= 0.99x raw", oursT.opsPerSecond(), rawT.opsPerSecond(), 0.99);
+      }
+      Result rawS = find(bench, "sample", "client", "raw");
+      Result oursS = find(bench, "sample", "client", "resilient");
+      if (rawS != null && oursS != null) {
+        maxRatio(id, "p99 <= 1.02x raw",
+            oursS.percentileNanos("99.0"), rawS.percentileNanos("99.0"), 1.02);
+      }
+    }
+  }
+
+  // --- helpers ----------------------------------------------------------------------------
+
+  private void maxRatio(String id, String target, double ours, double peer, double limit) {
+    double ratio = ours / peer;
+    targets.add(new String[] {id, target, fmtRatio(ratio), verdict(peer > 0 && ratio <= limit)});
+  }
+
+  private void minRatio(String id, String target, double ours, double peer, double limit) {
+    double ratio = ours / peer;
+    targets.add(new String[] {id, target, fmtRatio(ratio), verdict(peer > 0 && ratio >= limit)});
+  }
+
+  private void allocation(String id, Result ours) {
+    Double bytes = ours.bytesPerOp;
+    if (bytes == null) {
+      targets.add(new String[] {id, "0 B/op", "not measured (run with -prof gc)", "—"});
+      return;
+    }
+    // JMH's normalised allocation carries a little noise from the harness; below 0.5 B/op
+    // no object was allocated per op.
+    targets.add(new String[] {id, "0 B/op", fmt(bytes) + " B/op", verdict(bytes < 0.5)});
+  }
+
+  private static String verdict(boolean met) {
+    return met ? "met" : "**not met**";
+  }
+
+  private void notRun(String id) {
+    out.println("not run");
+    out.println();
+    targets.add(new String[] {id, "—", "not run", "—"});
+  }
+
+  private boolean has(String bench) {
+    return results.stream().anyMatch(r -> r.benchmark.equals(bench));
+  }
+
+  /** Finds the result of {@code bench} in {@code mode} with the given parameter name/value pairs. */
+  private Result find(String bench, String mode, String... params) {
+    for (Result r : results) {
+      if (!r.benchmark.equals(bench) || !r.mode.equals(mode)) {
+        continue;
+      }
+      boolean matches = true;
+      for (int i = 0; i < params.length; i += 2) {
+        matches &= Objects.equals(r.params.get(params[i]), params[i + 1]);
+      }
+      if (matches) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static String row(String... cells) {
+    return "| " + String.join(" | ", cells) + " |";
+  }
+
+  private static String bytes(Result r) {
+    return r.bytesPerOp == null ? "—" : fmt(r.bytesPerOp);
+  }
+
+  static String fmt(double value) {
+    if (Double.isNaN(value)) {
+      return "—";
+    }
+    double abs = Math.abs(value);
+    if (abs >= 100) {
+      return String.format(Locale.ROOT, "%,.0f", value);
+    }
+    if (abs >= 10) {
+      return String.format(Locale.ROOT, "%.1f", value);
+    }
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String fmtRatio(double ratio) {
+    if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+      return "—";
+    }
+    return String.format(Locale.ROOT, ratio < 0.1 ? "%.3fx" : "%.2fx", ratio);
+  }
+
+  /** One row of JMH's JSON result: a benchmark, mode and parameter set. */
+  static final class Result {
+    final String benchmark;
+    final String mode;
+    final Map<String, String> params;
+    final double score;
+    final double error;
+    final String unit;
+    final Map<String, Object> percentiles;
+    final Double bytesPerOp;
+
+    @SuppressWarnings("unchecked")
+    private Result(Map<String, Object> json) {
+      String full = (String) json.get("benchmark");
+      int method = full.lastIndexOf('.');
+      int type = full.lastIndexOf('.', method - 1);
+      this.benchmark = full.substring(type + 1);
+      this.mode = (String) json.get("mode");
+      Map<String, String> p = new java.util.HashMap<>();
+      Object rawParams = json.get("params");
+      if (rawParams instanceof Map) {
+        ((Map<String, Object>) rawParams).forEach((k, v) -> p.put(k, String.valueOf(v)));
+      }
+      this.params = p;
+      Map<String, Object> primary = (Map<String, Object>) json.get("primaryMetric");
+      this.score = number(primary.get("score"));
+      this.error = number(primary.get("scoreError"));
+      this.unit = (String) primary.get("scoreUnit");
+      Object pct = primary.get("scorePercentiles");
+      this.percentiles = pct instanceof Map ? (Map<String, Object>) pct : Map.of();
+      Double alloc = null;
+      Object secondary = json.get("secondaryMetrics");
+      if (secondary instanceof Map) {
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) secondary).entrySet()) {
+          // JMH names it "gc.alloc.rate.norm", older versions with a leading middle dot.
+          if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+            alloc = number(((Map<String, Object>) e.getValue()).get("score"));
+          }
+        }
+      }
+      this.bytesPerOp = alloc;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Result> parseAll(String json) {
+      List<Result> all = new ArrayList<>();
+      for (Object entry : (List<Object>) Json.parse(json)) {
+        all.add(new Result((Map<String, Object>) entry));
+      }
+      return all;
+    }
+
+    private static double number(Object value) {
+      if (value instanceof Double) {
+        return (Double) value;
+      }
+      if (value instanceof String) {
+        try {
+          return Double.parseDouble((String) value);
+        } catch (NumberFormatException e) {
+          return Double.NaN;
+        }
+      }
+      return Double.NaN;
+    }
+
+    /** Nanoseconds in one of the time unit this result's unit is expressed in. */
+    private double nanosPerUnit(String timeUnit) {
+      switch (timeUnit) {
+        case "ns":
+          return 1;
+        case "us":
+          return 1e3;
+        case "ms":
+          return 1e6;
+        case "s":
+          return 1e9;
+        case "min":
+          return 60e9;
+        default:
+          throw new IllegalArgumentException("unknown time unit " + timeUnit + " in " + unit);
+      }
+    }
+
+    double nanos() {
+      return score * nanosPerUnit(unit.substring(0, unit.indexOf("/op")));
+    }
+
+    double errorNanos() {
+      return error * nanosPerUnit(unit.substring(0, unit.indexOf("/op")));
+    }
+
+    double percentileNanos(String percentile) {
+      double value = number(percentiles.get(percentile));
+      return value * nanosPerUnit(unit.substring(0, unit.indexOf("/op")));
+    }
+
+    /** Operations per nanosecond, for a throughput result. */
+    private double perNano(double value) {
+      return value / nanosPerUnit(unit.substring("ops/".length()));
+    }
+
+    double opsPerMicro() {
+      return perNano(score) * 1e3;
+    }
+
+    double opsPerMicroError() {
+      return perNano(error) * 1e3;
+    }
+
+    double opsPerSecond() {
+      return perNano(score) * 1e9;
+    }
+
+    double opsPerSecondError() {
+      return perNano(error) * 1e9;
+    }
+  }
+}
