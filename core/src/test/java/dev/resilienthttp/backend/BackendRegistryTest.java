@@ -1,5 +1,6 @@
 package dev.resilienthttp.backend;
 
+import dev.resilienthttp.time.ManualTimeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

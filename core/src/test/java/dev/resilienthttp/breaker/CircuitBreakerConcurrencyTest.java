@@ -1,5 +1,6 @@
 package dev.resilienthttp.breaker;
 
+import dev.resilienthttp.time.ManualTimeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

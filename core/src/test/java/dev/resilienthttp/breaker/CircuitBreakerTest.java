@@ -1,5 +1,6 @@
 package dev.resilienthttp.breaker;
 
+import dev.resilienthttp.time.ManualTimeSource;
 import static dev.resilienthttp.breaker.CircuitBreaker.State.CLOSED;
 import static dev.resilienthttp.breaker.CircuitBreaker.State.HALF_OPEN;
 import static dev.resilienthttp.breaker.CircuitBreaker.State.OPEN;

@@ -1,7 +1,5 @@
-package dev.resilienthttp.breaker;
+package dev.resilienthttp.time;
 
-import dev.resilienthttp.time.ScheduledTask;
-import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * any test that advances it by more than an hour crosses the overflow, and code that compares
  * readings with {@code a < b} instead of {@code a - b < 0} fails.
  */
-final class ManualTimeSource implements TimeSource {
+public final class ManualTimeSource implements TimeSource {
 
-  static final long START = Long.MAX_VALUE - Duration.ofHours(1).toNanos();
+  public static final long START = Long.MAX_VALUE - Duration.ofHours(1).toNanos();
 
   private final AtomicLong now = new AtomicLong(START);
 
@@ -31,11 +29,11 @@ final class ManualTimeSource implements TimeSource {
     throw new UnsupportedOperationException("not used by the code under test");
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     advance(duration.toNanos());
   }
 
-  void advance(long nanos) {
+  public void advance(long nanos) {
     now.addAndGet(nanos);
   }
 }
