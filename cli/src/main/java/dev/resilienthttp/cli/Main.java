@@ -1,5 +1,6 @@
 package dev.resilienthttp.cli;
 
+import dev.resilienthttp.cli.simulate.SimulateCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "HTTP calls that survive real faults without making an outage worse.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
@@ -33,13 +34,14 @@ public final class Main implements Callable<Integer> {
   /** Without a subcommand: the usage, on the error stream, and the usage exit code. */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("Missing a command: try 'resilient-http demo'.");
+    spec.commandLine().getErr()
+        .println("Missing a command: try 'resilient-http demo' or 'resilient-http simulate'.");
     spec.commandLine().usage(spec.commandLine().getErr());
     return CommandLine.ExitCode.USAGE;
   }
 
   /** The version, from the build (version.properties is filtered by Maven). */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
       Properties properties = new Properties();
