@@ -3,6 +3,7 @@ module dev.resilienthttp.core {
   exports dev.resilienthttp.backend;
   exports dev.resilienthttp.breaker;
   exports dev.resilienthttp.budget;
+  exports dev.resilienthttp.flight;
   exports dev.resilienthttp.retry;
   exports dev.resilienthttp.time;
 }
