@@ -14,7 +14,8 @@ final class Listeners {
     for (RetryListener listener : listeners) {
       try {
         listener.onAttemptStarted(context, attempt);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (RuntimeException | Error e) {
+        rethrowIfFatal(e);
         failed(listener, "onAttemptStarted", e);
       }
     }
@@ -29,7 +30,8 @@ final class Listeners {
     for (RetryListener listener : listeners) {
       try {
         listener.onRetryScheduled(context, attempt, delay, failure);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (RuntimeException | Error e) {
+        rethrowIfFatal(e);
         failed(listener, "onRetryScheduled", e);
       }
     }
@@ -39,7 +41,8 @@ final class Listeners {
     for (RetryListener listener : listeners) {
       try {
         listener.onSuccess(context, attempts);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (RuntimeException | Error e) {
+        rethrowIfFatal(e);
         failed(listener, "onSuccess", e);
       }
     }
@@ -50,9 +53,17 @@ final class Listeners {
     for (RetryListener listener : listeners) {
       try {
         listener.onGiveUp(context, reason, attempts, failure);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (RuntimeException | Error e) {
+        rethrowIfFatal(e);
         failed(listener, "onGiveUp", e);
       }
+    }
+  }
+
+  /** An out-of-memory or similar error is not the listener's to swallow. */
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError) {
+      throw (VirtualMachineError) e;
     }
   }
 

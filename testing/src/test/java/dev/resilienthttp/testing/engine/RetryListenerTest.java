@@ -189,4 +189,21 @@ class RetryListenerTest {
             "onAttemptStarted", "onRetryScheduled", "onAttemptStarted", "onRetryScheduled",
             "onAttemptStarted", "onGiveUp");
   }
+
+  @BothPaths
+  void aListenerThrowingAnAssertionErrorNeverBreaksTheCallEither(EnginePath path) {
+    AssertionError listenerBug = new AssertionError("listener assertion");
+    RetryListener throwing = new RetryListener() {
+      @Override
+      public void onAttemptStarted(RetryContext context, int attempt) {
+        throw listenerBug;
+      }
+    };
+
+    Outcome<String> succeeded = succeedOnThird(path, retry(throwing, listener), time);
+
+    assertThat(succeeded.value()).isEqualTo("ok");
+    assertThat(succeeded.attempts()).isEqualTo(3);
+    assertThat(logged).hasSize(3).allSatisfy(record -> assertThat(record.getThrown()).isSameAs(listenerBug));
+  }
 }
