@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  *   <li>{@link #sleep} does not block: it moves the clock forward by the sleep, records the wait
  *       and returns. Sleeps on different threads add up (two 400 ms sleeps move the clock
  *       800 ms), so use it for one sleeper at a time. An interrupted thread gets an {@link
- *       InterruptedException} at once, as from {@link Thread#sleep}.
+ *       InterruptedException} at once, as from {@link Thread#sleep}. For several threads
+ *       sleeping at once, use {@link #withBlockingSleeps()}.
  *   <li>{@link #schedule} queues the task; it runs when the clock is moved past its due time by
  *       {@link #advance}, {@link #runNext} or {@link #drive}, on the thread that moved the clock,
  *       in due order (ties in the order scheduled).
@@ -41,14 +42,31 @@ public final class VirtualTime implements TimeSource {
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final List<Duration> sleeps = new ArrayList<>();
   private final List<Duration> scheduledDelays = new ArrayList<>();
+  private final boolean blockingSleeps;
   private long now = START_NANOS;
   private long sequence;
 
-  private VirtualTime() {}
+  private VirtualTime(boolean blockingSleeps) {
+    this.blockingSleeps = blockingSleeps;
+  }
 
   /** Returns a new virtual clock reading {@link #START_NANOS} with nothing scheduled. */
   public static VirtualTime create() {
-    return new VirtualTime();
+    return new VirtualTime(false);
+  }
+
+  /**
+   * Returns a new virtual clock whose {@link #sleep} blocks, for tests where several threads
+   * sleep at once: a sleep of {@code d} blocks the sleeping thread until another thread moves
+   * the clock to {@code d} after the sleep began ({@link #advance}, {@link #runNext} or {@link
+   * #drive}), so two threads sleeping 400 ms from the same instant both wake when the clock
+   * has moved 400 ms. A blocked sleep counts in {@link #pendingTasks()} (a test can wait until
+   * its callers are all asleep, then move the clock) and is recorded in {@link #sleeps()}, not
+   * in {@link #scheduledDelays()}. An interrupt ends it with an {@link InterruptedException}.
+   * A sleep of zero or less returns at once. Everything else is as {@link #create()}.
+   */
+  public static VirtualTime withBlockingSleeps() {
+    return new VirtualTime(true);
   }
 
   @Override
@@ -68,6 +86,10 @@ public final class VirtualTime implements TimeSource {
     if (Thread.interrupted()) {
       throw new InterruptedException("interrupted before a virtual sleep of " + nanos + " ns");
     }
+    if (blockingSleeps) {
+      blockingSleep(nanos);
+      return;
+    }
     synchronized (lock) {
       sleeps.add(Duration.ofNanos(Math.max(0, nanos)));
       long wake = now + Math.max(0, nanos);
@@ -75,6 +97,30 @@ public final class VirtualTime implements TimeSource {
         now = wake;
       }
       lock.notifyAll();
+    }
+  }
+
+  /* A blocking sleep is a timer like any other, so everything that moves the clock wakes it in
+   * due order; only the sleeping thread waits for it. */
+  private void blockingSleep(long nanos) throws InterruptedException {
+    java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+    Timer timer;
+    synchronized (lock) {
+      sleeps.add(Duration.ofNanos(Math.max(0, nanos)));
+      if (nanos <= 0) {
+        return;
+      }
+      timer = new Timer(now + nanos, sequence++, woken::countDown);
+      timers.add(timer);
+      lock.notifyAll();
+    }
+    try {
+      woken.await();
+    } catch (InterruptedException interrupted) {
+      synchronized (lock) {
+        timers.remove(timer);
+      }
+      throw interrupted;
     }
   }
 

@@ -227,6 +227,97 @@ class VirtualTimeTest {
     assertThat(time.elapsed()).isZero();
   }
 
+  // ---- blocking sleeps, for several sleeping threads at once ------------------------------------
+
+  @Test
+  void blockingSleepsOfTwoThreadsFromTheSameInstantBothEndWhenTheClockHasMovedOnce() throws Exception {
+    VirtualTime shared = VirtualTime.withBlockingSleeps();
+    List<String> woke = new CopyOnWriteArrayList<>();
+    Thread a = sleeper(shared, Duration.ofMillis(400), "a", woke);
+    Thread b = sleeper(shared, Duration.ofMillis(400), "b", woke);
+    awaitPending(shared, 2);
+
+    shared.advance(Duration.ofMillis(399));
+    assertThat(woke).as("not yet due").isEmpty();
+    assertThat(shared.pendingTasks()).isEqualTo(2);
+    shared.advance(Duration.ofMillis(1));
+    a.join(10_000);
+    b.join(10_000);
+
+    assertThat(woke).containsExactlyInAnyOrder("a at PT0.4S", "b at PT0.4S");
+    assertThat(shared.elapsed()).as("the sleeps did not add up").isEqualTo(Duration.ofMillis(400));
+    assertThat(shared.sleeps()).containsExactly(Duration.ofMillis(400), Duration.ofMillis(400));
+    assertThat(shared.scheduledDelays()).isEmpty();
+  }
+
+  @Test
+  void aBlockingSleepWakesInDueOrderAmongScheduledTasks() throws Exception {
+    VirtualTime shared = VirtualTime.withBlockingSleeps();
+    List<String> woke = new CopyOnWriteArrayList<>();
+    shared.schedule(() -> woke.add("timer at " + shared.elapsed()), Duration.ofMillis(100).toNanos());
+    Thread sleeper = sleeper(shared, Duration.ofMillis(300), "sleeper", woke);
+    awaitPending(shared, 2);
+
+    assertThat(shared.runNext()).isTrue();
+    assertThat(shared.runNext()).isTrue();
+    sleeper.join(10_000);
+
+    assertThat(woke).containsExactly("timer at PT0.1S", "sleeper at PT0.3S");
+  }
+
+  @Test
+  void anInterruptEndsABlockingSleepAndRemovesIt() throws Exception {
+    VirtualTime shared = VirtualTime.withBlockingSleeps();
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread sleeper = new Thread(() -> {
+      try {
+        shared.sleep(Duration.ofSeconds(1).toNanos());
+      } catch (InterruptedException e) {
+        thrown.set(e);
+      }
+    });
+    sleeper.start();
+    awaitPending(shared, 1);
+
+    sleeper.interrupt();
+    sleeper.join(10_000);
+
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    assertThat(shared.pendingTasks()).isZero();
+    assertThat(shared.elapsed()).isZero();
+  }
+
+  @Test
+  void aBlockingSleepOfZeroReturnsAtOnce() throws InterruptedException {
+    VirtualTime shared = VirtualTime.withBlockingSleeps();
+
+    shared.sleep(0);
+
+    assertThat(shared.pendingTasks()).isZero();
+    assertThat(shared.sleeps()).containsExactly(Duration.ZERO);
+  }
+
+  private static Thread sleeper(VirtualTime clock, Duration sleep, String name, List<String> woke) {
+    Thread thread = new Thread(() -> {
+      try {
+        clock.sleep(sleep.toNanos());
+        woke.add(name + " at " + clock.elapsed());
+      } catch (InterruptedException e) {
+        woke.add(name + " interrupted");
+      }
+    }, name);
+    thread.start();
+    return thread;
+  }
+
+  /** Waits (a bound against hanging, not a timing assertion) until the sleepers are asleep. */
+  private static void awaitPending(VirtualTime clock, int tasks) {
+    for (int i = 0; i < 10_000_000 && clock.pendingTasks() < tasks; i++) {
+      Thread.yield();
+    }
+    assertThat(clock.pendingTasks()).isEqualTo(tasks);
+  }
+
   @Test
   void describesItself() {
     schedule("pending", Duration.ofSeconds(1));
