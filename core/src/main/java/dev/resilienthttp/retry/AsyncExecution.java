@@ -72,7 +72,8 @@ final class AsyncExecution<T> extends Execution {
     }
     lastFailure = failure;
     if (isCancellation(failure)) {
-      promise.completeExceptionally(rethrown(failure, GiveUpReason.CANCELLED));
+      addEarlierTo(failure, failure);
+      giveUp(failure, GiveUpReason.CANCELLED, failure);
       return;
     }
     RetryDecision decision;
@@ -83,11 +84,13 @@ final class AsyncExecution<T> extends Execution {
       return;
     }
     if (decision instanceof RetryDecision.GiveUp) {
-      promise.completeExceptionally(giveUpException((RetryDecision.GiveUp) decision, failure));
+      RetryDecision.GiveUp giveUp = (RetryDecision.GiveUp) decision;
+      giveUp(exhausted(giveUp, failure), giveUp.reason(), failure);
       return;
     }
     if (!(decision instanceof RetryDecision.RetryAfter)) {
-      promise.completeExceptionally(rethrown(failure, GiveUpReason.NOT_RETRYABLE));
+      addEarlierTo(failure, failure);
+      giveUp(failure, GiveUpReason.NOT_RETRYABLE, failure);
       return;
     }
     long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
@@ -110,8 +113,18 @@ final class AsyncExecution<T> extends Execution {
             GiveUpReason.DEADLINE,
             "deadline of " + Durations.format(deadlineNanos - startNanos) + " passed during attempt "
                 + attempts);
-    RuntimeException exhausted = giveUpException(giveUp, last);
-    promise.completeExceptionally(exhausted);
+    giveUp(exhausted(giveUp, last), GiveUpReason.DEADLINE, last);
+  }
+
+  /*
+   * The promise completes before listeners hear of the give-up, so that a listener (or a test
+   * clock waiting for "no attempt in flight") never observes the call finished while its future
+   * is still open.
+   */
+  private void giveUp(Throwable outcome, GiveUpReason reason, Throwable last) {
+    if (promise.completeExceptionally(outcome)) {
+      Listeners.gaveUp(retry.listeners, this, reason, attempts, last);
+    }
   }
 
   /** Runs when the promise completes for any reason, including cancellation by the caller. */
