@@ -72,8 +72,7 @@ final class AsyncExecution<T> extends Execution {
     }
     lastFailure = failure;
     if (isCancellation(failure)) {
-      addEarlierTo(failure, failure);
-      giveUp(failure, GiveUpReason.CANCELLED, failure);
+      promise.completeExceptionally(rethrown(failure, GiveUpReason.CANCELLED));
       return;
     }
     RetryDecision decision;
@@ -84,13 +83,11 @@ final class AsyncExecution<T> extends Execution {
       return;
     }
     if (decision instanceof RetryDecision.GiveUp) {
-      RetryDecision.GiveUp giveUp = (RetryDecision.GiveUp) decision;
-      giveUp(exhausted(giveUp, failure), giveUp.reason(), failure);
+      promise.completeExceptionally(giveUpException((RetryDecision.GiveUp) decision, failure));
       return;
     }
     if (!(decision instanceof RetryDecision.RetryAfter)) {
-      addEarlierTo(failure, failure);
-      giveUp(failure, GiveUpReason.NOT_RETRYABLE, failure);
+      promise.completeExceptionally(rethrown(failure, GiveUpReason.NOT_RETRYABLE));
       return;
     }
     long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
@@ -113,18 +110,8 @@ final class AsyncExecution<T> extends Execution {
             GiveUpReason.DEADLINE,
             "deadline of " + Durations.format(deadlineNanos - startNanos) + " passed during attempt "
                 + attempts);
-    giveUp(exhausted(giveUp, last), GiveUpReason.DEADLINE, last);
-  }
-
-  /*
-   * The promise completes before listeners hear of the give-up, so that a listener (or a test
-   * clock waiting for "no attempt in flight") never observes the call finished while its future
-   * is still open.
-   */
-  private void giveUp(Throwable outcome, GiveUpReason reason, Throwable last) {
-    if (promise.completeExceptionally(outcome)) {
-      Listeners.gaveUp(retry.listeners, this, reason, attempts, last);
-    }
+    RuntimeException exhausted = giveUpException(giveUp, last);
+    promise.completeExceptionally(exhausted);
   }
 
   /** Runs when the promise completes for any reason, including cancellation by the caller. */

@@ -106,18 +106,12 @@ abstract class Execution implements RetryContext {
     }
   }
 
-  /** The exception for a give-up decision on {@code last}, reported to the listeners. */
+  /** The exception for a give-up decision on {@code last}. */
   final RuntimeException giveUpException(RetryDecision.GiveUp giveUp, Throwable last) {
-    RuntimeException exhausted = exhausted(giveUp, last);
-    Listeners.gaveUp(retry.listeners, this, giveUp.reason(), attempts, last);
-    return exhausted;
-  }
-
-  /** The exception for a give-up decision on {@code last}, not yet reported. */
-  final RuntimeException exhausted(RetryDecision.GiveUp giveUp, Throwable last) {
     RetryExhaustedException exhausted =
         new RetryExhaustedException(giveUp.reason(), giveUp.detail(), attempts, last);
     addEarlierTo(exhausted, last);
+    Listeners.gaveUp(retry.listeners, this, giveUp.reason(), attempts, last);
     return exhausted;
   }
 
