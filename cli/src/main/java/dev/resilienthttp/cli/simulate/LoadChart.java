@@ -15,6 +15,8 @@ final class LoadChart {
   private static final String[] COLOURS = {
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"
   };
+  /** Dash patterns, so that series drawn over one another (equal results) stay visible. */
+  private static final String[] DASHES = {"none", "7 3", "2 3", "10 3 2 3", "4 4", "1 2", "12 4"};
 
   private record Series(String label, Timeline timeline) {}
 
@@ -147,7 +149,7 @@ final class LoadChart {
           left, py, left + plotWidth, py));
       svg.append(String.format(Locale.ROOT,
           "  <text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-          left - 6, py + 4, escape(Units.rate(y))));
+          left - 6, py + 4, escape(trim(y))));
     }
     for (double x = 0; x <= seconds + 1e-9; x += xStep) {
       double px = left + plotWidth * x / seconds;
@@ -170,6 +172,7 @@ final class LoadChart {
     for (int i = 0; i < series.size(); i++) {
       double[] r = rates.get(i);
       String colour = COLOURS[i % COLOURS.length];
+      String dash = DASHES[i % DASHES.length];
       StringBuilder pts = new StringBuilder();
       for (int p = 0; p < r.length; p++) {
         double px = left + plotWidth * (p + 0.5) / r.length;
@@ -177,13 +180,14 @@ final class LoadChart {
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
       }
       svg.append(String.format(Locale.ROOT,
-          "  <polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\">"
-              + "<title>%s</title></polyline>%n",
-          colour, pts.toString().strip(), escape(series.get(i).label)));
+          "  <polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"%s\""
+              + " points=\"%s\"><title>%s</title></polyline>%n",
+          colour, dash, pts.toString().strip(), escape(series.get(i).label)));
       double ly = top + 10 + i * 20;
       svg.append(String.format(Locale.ROOT,
-          "  <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>%n",
-          left + plotWidth + 15, ly, left + plotWidth + 35, ly, colour));
+          "  <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\""
+              + " stroke-dasharray=\"%s\"/>%n",
+          left + plotWidth + 15, ly, left + plotWidth + 35, ly, colour, dash));
       svg.append(String.format(Locale.ROOT, "  <text x=\"%.1f\" y=\"%.1f\">%s</text>%n",
           left + plotWidth + 40, ly + 4, escape(series.get(i).label)));
     }
@@ -202,10 +206,11 @@ final class LoadChart {
     return 10 * power;
   }
 
+  /** {@code 5}, {@code 1,500}, {@code 0.25}: no trailing zeros. */
   private static String trim(double value) {
     return value == Math.rint(value)
-        ? Long.toString((long) value)
-        : String.format(Locale.ROOT, "%.2f", value).replaceAll("0+$", "");
+        ? String.format(Locale.ROOT, "%,d", (long) value)
+        : String.format(Locale.ROOT, "%.3f", value).replaceAll("0+$", "");
   }
 
   static String escape(String text) {
