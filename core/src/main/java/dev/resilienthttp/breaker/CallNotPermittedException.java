@@ -17,7 +17,9 @@ public final class CallNotPermittedException extends RuntimeException {
 
   private final String breakerName;
   private final CircuitBreaker.State state;
+  /** As given to the public constructor; {@code null} when created from nanoseconds. */
   private final Duration untilNextProbe;
+  private final long untilNextProbeNanos;
 
   /**
    * Creates the exception for a refusal by the breaker {@code breakerName}.
@@ -40,6 +42,20 @@ public final class CallNotPermittedException extends RuntimeException {
       throw new IllegalArgumentException(
           "untilNextProbe must be >= 0 but was " + untilNextProbe);
     }
+    this.untilNextProbeNanos = 0; // unused: untilNextProbe is set
+  }
+
+  /**
+   * The breaker's own refusals: the same exception, with the time until the next probe in
+   * nanoseconds (at least 0), turned into a {@code Duration} only when asked for. A refusal
+   * allocates this exception and nothing else.
+   */
+  CallNotPermittedException(String breakerName, CircuitBreaker.State state, long untilNextProbeNanos) {
+    super(null, null, true, false);
+    this.breakerName = breakerName;
+    this.state = state;
+    this.untilNextProbe = null;
+    this.untilNextProbeNanos = untilNextProbeNanos;
   }
 
   /** Returns the name of the breaker that refused the call. */
@@ -57,7 +73,7 @@ public final class CallNotPermittedException extends RuntimeException {
    * {@code HALF_OPEN}.
    */
   public Duration untilNextProbe() {
-    return untilNextProbe;
+    return untilNextProbe != null ? untilNextProbe : Duration.ofNanos(untilNextProbeNanos);
   }
 
   /**
@@ -71,7 +87,7 @@ public final class CallNotPermittedException extends RuntimeException {
     if (state != CircuitBreaker.State.OPEN) {
       return prefix + "waiting for the probes in flight";
     }
-    return prefix + "next probe in " + tenthsOfSecond(untilNextProbe) + " s";
+    return prefix + "next probe in " + tenthsOfSecond(untilNextProbe()) + " s";
   }
 
   private static String tenthsOfSecond(Duration duration) {

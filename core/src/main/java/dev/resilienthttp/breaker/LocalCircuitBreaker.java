@@ -4,7 +4,6 @@ import dev.resilienthttp.time.TimeSource;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,6 +41,9 @@ final class LocalCircuitBreaker implements CircuitBreaker {
    */
 
   static final CircuitBreakerListener NO_LISTENER = new CircuitBreakerListener() {};
+
+  /** What {@link #admit()} returns when a call may go ahead. */
+  private static final long PERMITTED = -1;
 
   private static final System.Logger LOG = System.getLogger("dev.resilienthttp.breaker");
   private static final VarHandle PHASE;
@@ -97,18 +99,18 @@ final class LocalCircuitBreaker implements CircuitBreaker {
 
   @Override
   public boolean tryAcquirePermission() {
-    return refusingPhase() == null;
+    return admit() == PERMITTED;
   }
 
   @Override
   public void acquirePermission() {
-    Phase refused = refusingPhase();
-    if (refused == null) {
+    long untilNextProbe = admit();
+    if (untilNextProbe == PERMITTED) {
       return;
     }
-    long untilNextProbe =
-        refused instanceof Open open ? Math.max(0, open.probeAtNanos - time.nanoTime()) : 0;
-    throw new CallNotPermittedException(name, refused.state, Duration.ofNanos(untilNextProbe));
+    // An open breaker refuses with the time left (always > 0), a half-open one with 0.
+    State refusing = untilNextProbe > 0 ? State.OPEN : State.HALF_OPEN;
+    throw new CallNotPermittedException(name, refusing, untilNextProbe);
   }
 
   @Override
@@ -141,26 +143,32 @@ final class LocalCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  /** Returns {@code null} if a call is permitted, else the phase that refused it. */
-  private Phase refusingPhase() {
+  /**
+   * Decides whether a call may go ahead: returns {@link #PERMITTED}, or else the nanoseconds
+   * until the next probe: more than 0 when the open breaker refused the call, 0 when the
+   * half-open one did. Reads the clock once per look at an open phase; a rejection reuses
+   * that reading rather than reading the clock again.
+   */
+  private long admit() {
     while (true) {
       Phase current = phase;
       if (current instanceof Closed) {
-        return null;
+        return PERMITTED;
       }
       if (current instanceof Open open) {
-        if (!isProbeDue(open)) {
+        long untilProbe = open.probeAtNanos - time.nanoTime();
+        if (untilProbe > 0) {
           rejected(State.OPEN);
-          return current;
+          return untilProbe;
         }
         transition(current, new HalfOpen());
         continue; // whoever won, look again
       }
       if (((HalfOpen) current).tryAdmit(halfOpenProbes)) {
-        return null;
+        return PERMITTED;
       }
       rejected(State.HALF_OPEN);
-      return current;
+      return 0;
     }
   }
 

@@ -36,6 +36,20 @@ class CallNotPermittedExceptionTest {
   }
 
   @Test
+  void theBreakersOwnRefusalReadsLikeOneMadeFromADuration() {
+    CallNotPermittedException fromNanos =
+        new CallNotPermittedException("b", CircuitBreaker.State.OPEN, 12_300_000_000L);
+    assertThat(fromNanos.untilNextProbe()).isEqualTo(Duration.ofMillis(12_300));
+    assertThat(fromNanos).hasMessage(message(Duration.ofMillis(12_300)));
+    assertThat(fromNanos.getStackTrace()).isEmpty();
+
+    CallNotPermittedException halfOpen =
+        new CallNotPermittedException("b", CircuitBreaker.State.HALF_OPEN, 0L);
+    assertThat(halfOpen.untilNextProbe()).isEqualTo(Duration.ZERO);
+    assertThat(halfOpen).hasMessage("circuit breaker 'b' is HALF_OPEN; waiting for the probes in flight");
+  }
+
+  @Test
   void rejectsMissingOrNegativeArguments() {
     assertThatThrownBy(() -> new CallNotPermittedException(null, CircuitBreaker.State.OPEN,
         Duration.ZERO)).isInstanceOf(NullPointerException.class).hasMessage("breakerName");

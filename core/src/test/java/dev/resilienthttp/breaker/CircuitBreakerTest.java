@@ -1,6 +1,8 @@
 package dev.resilienthttp.breaker;
 
 import dev.resilienthttp.time.ManualTimeSource;
+import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.time.TimeSource;
 import static dev.resilienthttp.breaker.CircuitBreaker.State.CLOSED;
 import static dev.resilienthttp.breaker.CircuitBreaker.State.HALF_OPEN;
 import static dev.resilienthttp.breaker.CircuitBreaker.State.OPEN;
@@ -11,6 +13,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
@@ -132,6 +135,45 @@ class CircuitBreakerTest {
     assertThat(breaker.state()).isEqualTo(CLOSED);
     fail(breaker, 1);
     assertThat(breaker.state()).isEqualTo(OPEN);
+  }
+
+  @Test
+  void aRejectionWhileOpenReadsTheClockOnce() {
+    // Guards the open-circuit cost (BENCHMARKS.md B2): the refusal reuses the clock reading
+    // that found the breaker still open instead of reading the clock a second time.
+    AtomicInteger reads = new AtomicInteger();
+    TimeSource counting = new TimeSource() {
+      @Override
+      public long nanoTime() {
+        reads.incrementAndGet();
+        return time.nanoTime();
+      }
+
+      @Override
+      public void sleep(long nanos) {
+        time.sleep(nanos);
+      }
+
+      @Override
+      public ScheduledTask schedule(Runnable task, long delayNanos) {
+        return time.schedule(task, delayNanos);
+      }
+    };
+    CircuitBreaker breaker = builder().timeSource(counting).build();
+    fail(breaker, 5);
+    time.advance(Duration.ofSeconds(10));
+
+    reads.set(0);
+    CallNotPermittedException rejection =
+        catchThrowableOfType(CallNotPermittedException.class, breaker::acquirePermission);
+    assertThat(reads).hasValue(1);
+    assertThat(rejection.untilNextProbe()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(rejection).hasMessage(
+        "circuit breaker 'api.example.com:443' is OPEN; next probe in 20.0 s");
+
+    reads.set(0);
+    assertThat(breaker.tryAcquirePermission()).isFalse();
+    assertThat(reads).hasValue(1);
   }
 
   @Test
