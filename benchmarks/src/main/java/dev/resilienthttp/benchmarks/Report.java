@@ -258,6 +258,7 @@ public final class Report {
       }
     }
     out.println();
+    clientOverhead();
     for (String method : new String[] {"c1", "c16"}) {
       String bench = "LoopbackBenchmark." + method;
       String id = "B7 (" + method.substring(1) + " threads)";
@@ -273,6 +274,42 @@ public final class Report {
             oursS.percentileNanos("99.0"), rawS.percentileNanos("99.0"), 1.02);
       }
     }
+  }
+
+  /** B7's explanation: the library's own cost per call, the network taken out. */
+  private void clientOverhead() {
+    String bench = "ClientOverheadBenchmark.get";
+    Result stub = find(bench, "avgt", "client", "stub");
+    Result resilient = find(bench, "avgt", "client", "resilient");
+    if (stub == null || resilient == null) {
+      return;
+    }
+    double addedNanos = resilient.nanos() - stub.nanos();
+    String addedBytes = stub.bytesPerOp == null || resilient.bytesPerOp == null
+        ? "—" : fmt(resilient.bytesPerOp - stub.bytesPerOp);
+    out.println("What the library adds to one call with the network taken out"
+        + " (`ClientOverheadBenchmark`, a stub `HttpClient` answering at once):");
+    out.println();
+    out.println("| client | ns/op best | ns/op median | B/op |");
+    out.println("|---|---|---|---|");
+    out.println(row("stub", fmt(stub.nanos()), fmt(stub.medianNanos()), bytes(stub)));
+    out.println(row("resilient (stub inside)", fmt(resilient.nanos()), fmt(resilient.medianNanos()),
+        bytes(resilient)));
+    out.println();
+    StringBuilder share = new StringBuilder();
+    share.append("The library adds ").append(fmt(addedNanos)).append(" ns and ").append(addedBytes)
+        .append(" B per call");
+    Result raw = find("LoopbackBenchmark.c1", "thrpt", "client", "raw");
+    if (raw != null) {
+      double requestNanos = 1e9 / raw.opsPerSecond();
+      double fraction = addedNanos / requestNanos;
+      share.append(String.format(Locale.ROOT,
+          ": %.2f %% of one loopback request at 1 thread (%s us), so on a quiet machine it can"
+              + " cost B7 at most about %.4fx of raw throughput",
+          100 * fraction, fmt(requestNanos / 1000), 1 / (1 + fraction)));
+    }
+    out.println(share.append('.'));
+    out.println();
   }
 
   // --- helpers ----------------------------------------------------------------------------
