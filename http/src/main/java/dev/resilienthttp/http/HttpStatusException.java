@@ -11,7 +11,8 @@ import java.util.Objects;
  * failure of an attempt in either mode.
  *
  * <p>The message reads like {@code server unavailable (status code 503)}; the {@linkplain
- * #uri() URI} has credentials and token-like query parameters redacted. Created without a stack
+ * #uri() URI} has credentials and token-like query parameters redacted, and the {@linkplain
+ * #headers() headers} the values of credential headers. Created without a stack
  * trace: it stands for a response, not for a place in the code.
  */
 public abstract sealed class HttpStatusException extends IOException
@@ -36,7 +37,7 @@ public abstract sealed class HttpStatusException extends IOException
     this.statusCode = statusCode;
     this.method = method;
     this.uri = Redaction.uri(uri);
-    this.headers = Objects.requireNonNull(headers, "headers");
+    this.headers = Redaction.headers(Objects.requireNonNull(headers, "headers"));
     setStackTrace(new StackTraceElement[0]);
   }
 
@@ -60,7 +61,11 @@ public abstract sealed class HttpStatusException extends IOException
     return uri;
   }
 
-  /** The response's headers (as received; {@code Set-Cookie} is the caller's to keep private). */
+  /**
+   * The response's headers, with the values of {@code Set-Cookie} (and of any other credential
+   * header) replaced by {@code REDACTED}: this exception reaches listeners and logs. In {@link
+   * ResultMode#RETURN_LAST_RESPONSE} the caller gets the response itself, headers intact.
+   */
   public HttpHeaders headers() {
     return headers;
   }
