@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,12 +33,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * attempt's outcome, and decides with HTTP semantics whether the next attempt may be sent. It is
  * the per-call {@link Retrier} the engine asks, wrapping the retrier that applies to the call.
  *
+ * <p>With bearer tokens, each attempt carries the client's current token (waiting for the one
+ * fetch of a new token that concurrent calls share, when it has none fresh). A 401 drops that
+ * token and replays the request once with a new one; a 401 after that, or a 403, starts the
+ * auth-failure retries: a backoff shared with the backend's other callers, behind the backend's
+ * auth circuit breaker. Those attempts are the engine's attempts like any other (listeners hear
+ * them, deadlines and cancellation end them), but do not count against the applying retrier's
+ * attempts.
+ *
  * <p>Attempts of one call run one after another; the only state shared with the JDK's threads
  * is whether a one-shot body was subscribed, held in an atomic.
  */
 final class HttpCall<T> implements Retrier {
 
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final int NO_PERMIT = 0;
+  private static final int PERMIT_HELD = 1;
+  private static final int PERMIT_SETTLED = 2;
 
   private final ResilientHttpClient client;
   private final HttpRequest request;
@@ -49,18 +61,41 @@ final class HttpCall<T> implements Retrier {
   private final HttpRequest attemptTemplate;
   private final long startNanos;
   private final Backend backend;
+  /** This call's bound, the request's own or the client's; {@code null}: none. */
+  final Duration callTimeout;
+  /** The client's bearer tokens if one goes on this call's requests, else {@code null}. */
+  private final BearerTokens tokens;
   /** Attempts sent so far; attempts of one call run one after another. */
   private int sent;
   private volatile boolean lastRetryAfterTimeout;
+  /** Whether the retry that led to the current attempt was paid for from the retry budget. */
+  private volatile boolean retryPaid;
+  /** The token the latest attempt carried, {@code null} if none. */
+  private volatile BearerTokens.Cached attemptToken;
+  /** Whether the one replay after a 401 was used. */
+  private volatile boolean replayedAfterRejection;
+  /** Auth-failure retries made so far. */
+  private volatile int authRetries;
+  /** Attempts that were auth replays or auth-failure retries: not the applying retrier's. */
+  private volatile int authAttempts;
+  /** Where this call stands with its backend's auth breaker: none, holding a permit, settled. */
+  private volatile int authPermit = NO_PERMIT;
 
   HttpCall(
-      ResilientHttpClient client, HttpRequest marked, BodyHandler<T> handler, Retrier retrier, Backend backend) {
+      ResilientHttpClient client, HttpRequest marked, BodyHandler<T> handler, Retrier retrier, Backend backend,
+      boolean routeIdempotent) {
     this.client = client;
     this.backend = backend;
     this.request = ResilientRequests.unmarked(marked);
     this.handler = handler;
     this.retrier = retrier;
     this.startNanos = client.time.nanoTime();
+    Duration own = ResilientRequests.callTimeoutOf(marked);
+    this.callTimeout = own != null ? own : client.callTimeout;
+    this.tokens =
+        client.tokens != null && backend.authBreaker != null && client.tokens.appliesTo(marked, request)
+            ? client.tokens
+            : null;
     Optional<BodyPublisher> body = request.bodyPublisher();
     this.replayableBody =
         !ResilientRequests.isMarkedOneShot(marked)
@@ -70,7 +105,8 @@ final class HttpCall<T> implements Retrier {
     String generatedKey =
         !hasKey && !idempotentMethod && client.generateIdempotencyKeys ? client.idempotencyKeys.get() : null;
     this.idempotent =
-        idempotentMethod || hasKey || generatedKey != null || ResilientRequests.isMarkedIdempotent(marked);
+        idempotentMethod || hasKey || generatedKey != null || routeIdempotent
+            || ResilientRequests.isMarkedIdempotent(marked);
     this.trackedBody = replayableBody ? null : new TrackedPublisher(body.get());
     if (generatedKey == null && trackedBody == null) {
       this.attemptTemplate = request;
@@ -97,29 +133,52 @@ final class HttpCall<T> implements Retrier {
         || name.equals("jdk.internal.net.http.RequestPublishers$EmptyPublisher");
   }
 
-  /** The request of the next attempt: the template, its timeout cut to the call's deadline. */
-  HttpRequest attemptRequest() {
-    if (client.callTimeout == null) {
+  /**
+   * The request of the next attempt: the template, its timeout cut to the call's deadline, with
+   * {@code token} (if any) as its Authorization header.
+   */
+  HttpRequest attemptRequest(BearerTokens.Cached token) {
+    Duration remaining = null;
+    if (callTimeout != null) {
+      long left = startNanos + callTimeout.toNanos() - client.time.nanoTime();
+      remaining = Duration.ofNanos(Math.max(left, 1_000_000L));
+      Optional<Duration> own = attemptTemplate.timeout();
+      if (own.isPresent() && own.get().compareTo(remaining) <= 0) {
+        remaining = null;
+      }
+    }
+    if (remaining == null && token == null) {
       return attemptTemplate;
     }
-    long left = startNanos + client.callTimeout.toNanos() - client.time.nanoTime();
-    Duration remaining = Duration.ofNanos(Math.max(left, 1_000_000L));
-    Optional<Duration> own = attemptTemplate.timeout();
-    if (own.isPresent() && own.get().compareTo(remaining) <= 0) {
-      return attemptTemplate;
+    HttpRequest.Builder builder = HttpRequest.newBuilder(attemptTemplate, (name, value) -> true);
+    if (remaining != null) {
+      builder.timeout(remaining);
     }
-    return HttpRequest.newBuilder(attemptTemplate, (name, value) -> true).timeout(remaining).build();
+    if (token != null) {
+      builder.setHeader("Authorization", token.header);
+    }
+    return builder.build();
   }
 
-  /** One synchronous attempt: waits for the backend's gate, asks its breaker, sends. */
+  /** The time left before this call's deadline at {@code nowNanos}, or {@code null} without one. */
+  private Duration timeLeft(long nowNanos) {
+    return callTimeout == null ? null : Duration.ofNanos(startNanos + callTimeout.toNanos() - nowNanos);
+  }
+
+  /**
+   * One synchronous attempt: waits for the backend's gate, for a bearer token if the call needs
+   * a new one, asks the backend's breaker, sends.
+   */
   HttpResponse<T> sendSync() throws IOException, InterruptedException {
     long gate = gateWaitNanos();
     if (gate > 0) {
       client.time.sleep(gate);
     }
+    BearerTokens.Cached token = tokenSync();
+    attemptToken = token;
     admit();
     try {
-      HttpResponse<T> response = outcome(sendWithinDeadline());
+      HttpResponse<T> response = outcome(sendWithinDeadline(token));
       succeeded();
       return response;
     } catch (IOException | RuntimeException | Error failure) {
@@ -134,19 +193,20 @@ final class HttpCall<T> implements Retrier {
   /* java.net.http's request timeout stops at the response headers: a body that stalls would
    * hold a synchronous send past the call's deadline. With a deadline, the attempt is sent
    * asynchronously and waited for no longer than the time left, then cancelled. */
-  private HttpResponse<Object> sendWithinDeadline() throws IOException, InterruptedException {
-    if (client.callTimeout == null) {
-      return client.delegate.send(attemptRequest(), this::subscriberFor);
+  private HttpResponse<Object> sendWithinDeadline(BearerTokens.Cached token)
+      throws IOException, InterruptedException {
+    if (callTimeout == null) {
+      return client.delegate.send(attemptRequest(token), this::subscriberFor);
     }
     CompletableFuture<HttpResponse<Object>> future =
-        client.delegate.sendAsync(attemptRequest(), this::subscriberFor);
-    long left = startNanos + client.callTimeout.toNanos() - client.time.nanoTime();
+        client.delegate.sendAsync(attemptRequest(token), this::subscriberFor);
+    long left = startNanos + callTimeout.toNanos() - client.time.nanoTime();
     try {
       return future.get(Math.max(left, 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException late) {
       future.cancel(true);
       throw new HttpTimeoutException(
-          "call deadline of " + format(client.callTimeout) + " passed while receiving the response");
+          "call deadline of " + format(callTimeout) + " passed while receiving the response");
     } catch (InterruptedException interrupted) {
       future.cancel(true);
       throw interrupted;
@@ -181,8 +241,8 @@ final class HttpCall<T> implements Retrier {
           "backend " + backend.key + " asked callers to wait " + format(Duration.ofNanos(wait))
               + " (Retry-After), more than the cap of " + format(client.retryAfterCap));
     }
-    if (wait > 0 && client.callTimeout != null) {
-      long left = startNanos + client.callTimeout.toNanos() - now;
+    if (wait > 0 && callTimeout != null) {
+      long left = startNanos + callTimeout.toNanos() - now;
       if (wait > left) {
         throw new GateBeyondDeadlineException(
             "backend " + backend.key + " asked callers to wait " + format(Duration.ofNanos(wait))
@@ -191,6 +251,70 @@ final class HttpCall<T> implements Retrier {
       }
     }
     return wait;
+  }
+
+  /**
+   * The token for a synchronous attempt: the cached one if fresh, else the one the shared fetch
+   * brings, waited for no longer than the call's deadline; {@code null} without bearer tokens.
+   */
+  private BearerTokens.Cached tokenSync() throws IOException, InterruptedException {
+    if (tokens == null) {
+      return null;
+    }
+    long now = client.time.nanoTime();
+    BearerTokens.Cached fresh = tokens.fresh(now);
+    if (fresh != null) {
+      return fresh;
+    }
+    Duration left = timeLeft(now);
+    if (left != null && (left.isZero() || left.isNegative())) {
+      throw tokenDeadline();
+    }
+    CompletableFuture<BearerTokens.Cached> waiting = tokens.refresh(left);
+    try {
+      return waiting.get();
+    } catch (InterruptedException interrupted) {
+      waiting.cancel(false);
+      throw interrupted;
+    } catch (ExecutionException failed) {
+      throw tokenFailure(failed.getCause());
+    }
+  }
+
+  /** As {@link #tokenSync()}, for an asynchronous attempt: never blocks. */
+  private CompletableFuture<BearerTokens.Cached> tokenAsync() {
+    long now = client.time.nanoTime();
+    BearerTokens.Cached fresh = tokens.fresh(now);
+    if (fresh != null) {
+      return CompletableFuture.completedFuture(fresh);
+    }
+    Duration left = timeLeft(now);
+    if (left != null && (left.isZero() || left.isNegative())) {
+      return CompletableFuture.failedFuture(tokenDeadline());
+    }
+    return tokens.refresh(left);
+  }
+
+  private IOException tokenFailure(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof TimeoutException ? tokenDeadline() : new TokenUnavailableException(cause);
+  }
+
+  private TokenDeadlineException tokenDeadline() {
+    return new TokenDeadlineException(
+        "call deadline of " + format(callTimeout) + " passed while waiting for a bearer token");
+  }
+
+  /** Thrown when a call's deadline passes while it waits for a bearer token. */
+  static final class TokenDeadlineException extends HttpTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    TokenDeadlineException(String message) {
+      super(message);
+    }
   }
 
   /** Takes the breaker's permission for one attempt, or fails it at once. */
@@ -209,15 +333,39 @@ final class HttpCall<T> implements Retrier {
     if (backend.budget != null) {
       if (sent == 1) {
         backend.budget.onFirstAttemptSuccess();
-      } else {
+      } else if (retryPaid) {
         backend.budget.onRetrySuccess(lastRetryAfterTimeout);
       }
+    }
+    authPassed();
+  }
+
+  /** The backend accepted this call's credentials: an auth-failure sequence in progress recovered. */
+  private void authPassed() {
+    if (authPermit == PERMIT_HELD) {
+      authPermit = PERMIT_SETTLED;
+      backend.authBreaker.onSuccess();
+    }
+  }
+
+  /**
+   * Ends this call's business with its backend's auth breaker when the call ends: a permit
+   * still held (the call was cancelled, or gave up for its deadline, during its auth-failure
+   * retries) is given back without a verdict.
+   */
+  void finished() {
+    if (authPermit == PERMIT_HELD) {
+      authPermit = PERMIT_SETTLED;
+      backend.authBreaker.releasePermission();
     }
   }
 
   private void failed(Throwable failure) {
     if (failure instanceof CallNotPermittedException) {
       return;
+    }
+    if (failure instanceof HttpStatusException && !isAuthFailure(failure)) {
+      authPassed();
     }
     CircuitBreaker breaker = backend.breaker;
     if (breaker != null) {
@@ -263,7 +411,10 @@ final class HttpCall<T> implements Retrier {
     }
   }
 
-  /** One asynchronous attempt: waits (scheduled) for the backend's gate, asks its breaker, sends. */
+  /**
+   * One asynchronous attempt: waits (scheduled) for the backend's gate, for a bearer token if the
+   * call needs a new one, asks the backend's breaker, sends.
+   */
   CompletableFuture<HttpResponse<T>> sendAsync(PushPromiseHandler<T> pushPromises) {
     long gate;
     try {
@@ -272,23 +423,72 @@ final class HttpCall<T> implements Retrier {
       return CompletableFuture.failedFuture(e);
     }
     if (gate <= 0) {
-      return sendAsyncNow(pushPromises);
+      return withTokenAsync(pushPromises);
     }
     CompletableFuture<Void> opened = new CompletableFuture<>();
     client.time.schedule(() -> opened.complete(null), gate);
-    return opened.thenCompose(ignored -> sendAsyncNow(pushPromises));
+    return opened.thenCompose(ignored -> withTokenAsync(pushPromises));
   }
 
-  private CompletableFuture<HttpResponse<T>> sendAsyncNow(PushPromiseHandler<T> pushPromises) {
+  /* The attempt's future is the engine's handle on it: cancelling it (the caller cancelled, or
+   * the deadline passed) leaves the token fetch, which other calls may share, and cancels the
+   * exchange if one was started. */
+  private CompletableFuture<HttpResponse<T>> withTokenAsync(PushPromiseHandler<T> pushPromises) {
+    if (tokens == null) {
+      return sendAsyncNow(null, pushPromises);
+    }
+    CompletableFuture<BearerTokens.Cached> waiting = tokenAsync();
+    if (waiting.isDone() && !waiting.isCompletedExceptionally()) {
+      return sendAsyncNow(waiting.join(), pushPromises);
+    }
+    CompletableFuture<HttpResponse<T>> attempt = new CompletableFuture<>();
+    waiting.whenComplete(
+        (token, failure) -> {
+          if (attempt.isDone()) {
+            return;
+          }
+          if (failure != null) {
+            attempt.completeExceptionally(tokenFailure(failure));
+            return;
+          }
+          CompletableFuture<HttpResponse<T>> sent = sendAsyncNow(token, pushPromises);
+          sent.whenComplete(
+              (response, sendFailure) -> {
+                if (sendFailure == null) {
+                  attempt.complete(response);
+                } else {
+                  attempt.completeExceptionally(sendFailure);
+                }
+              });
+          attempt.whenComplete(
+              (response, any) -> {
+                if (attempt.isCancelled()) {
+                  sent.cancel(true);
+                }
+              });
+        });
+    attempt.whenComplete(
+        (response, any) -> {
+          if (attempt.isCancelled()) {
+            waiting.cancel(false);
+          }
+        });
+    return attempt;
+  }
+
+  private CompletableFuture<HttpResponse<T>> sendAsyncNow(
+      BearerTokens.Cached token, PushPromiseHandler<T> pushPromises) {
+    attemptToken = token;
     try {
       admit();
     } catch (CallNotPermittedException rejected) {
       return CompletableFuture.failedFuture(rejected);
     }
+    HttpRequest attemptRequest = attemptRequest(token);
     CompletableFuture<HttpResponse<Object>> response =
         pushPromises == null
-            ? client.delegate.sendAsync(attemptRequest(), this::subscriberFor)
-            : client.delegate.sendAsync(attemptRequest(), this::subscriberFor, uncheckedPush(pushPromises));
+            ? client.delegate.sendAsync(attemptRequest, this::subscriberFor)
+            : client.delegate.sendAsync(attemptRequest, this::subscriberFor, uncheckedPush(pushPromises));
     CompletableFuture<HttpResponse<T>> outcome =
         response.thenApply(
             r -> {
@@ -327,7 +527,8 @@ final class HttpCall<T> implements Retrier {
    * caller's handler. */
   @SuppressWarnings("unchecked")
   private BodySubscriber<Object> subscriberFor(HttpResponse.ResponseInfo info) {
-    if (client.isRetryCandidate(info.statusCode())) {
+    int status = info.statusCode();
+    if (client.isRetryCandidate(status) || (attemptToken != null && (status == 401 || status == 403))) {
       return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> new Buffered(info, bytes));
     }
     return (BodySubscriber<Object>) handler.apply(info);
@@ -407,12 +608,16 @@ final class HttpCall<T> implements Retrier {
 
   @Override
   public RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
+    if (attemptToken != null && isAuthFailure(failure)) {
+      return decideAuth((AuthenticationFailedException) failure, attempt);
+    }
     if (!mayResend(failure)) {
       return RetryDecision.rethrow();
     }
     // The applying retrier's own decision (by default shouldRetry, then maxAttempts, then its
-    // delay), so that a retrier giving up for a reason of its own is obeyed over HTTP too.
-    RetryDecision own = retrier.decide(context, failure, attempt);
+    // delay), so that a retrier giving up for a reason of its own is obeyed over HTTP too. Auth
+    // replays and auth-failure retries are not among its attempts.
+    RetryDecision own = retrier.decide(context, failure, attempt - authAttempts);
     if (!(own instanceof RetryDecision.RetryAfter)) {
       return own;
     }
@@ -450,13 +655,77 @@ final class HttpCall<T> implements Retrier {
             "retry budget exhausted for " + backend.key + " after " + plural(attempt));
       }
       lastRetryAfterTimeout = afterTimeout;
+      retryPaid = true;
     }
     return RetryDecision.retryAfterNanos(delay);
   }
 
+  static boolean isAuthFailure(Throwable failure) {
+    return failure instanceof AuthenticationFailedException;
+  }
+
+  /**
+   * What to do after the bearer token of attempt {@code attempt} was refused, the ladder of
+   * DESIGN.md's "Authentication": one replay with a new token after a 401; then auth-failure
+   * retries behind the backend's auth breaker, sharing the backend's backoff waits.
+   */
+  private RetryDecision decideAuth(AuthenticationFailedException failure, int attempt) {
+    if (trackedBody != null && trackedBody.subscribed.get()) {
+      // The body was read by an attempt and cannot be proven to read the same again.
+      return RetryDecision.rethrow();
+    }
+    if (failure.statusCode() == 401 && !replayedAfterRejection) {
+      // The token may have been revoked or have expired early: drop it, replay once with a new
+      // one. Calls that were refused the same token share the one fetch of its successor.
+      replayedAfterRejection = true;
+      tokens.reject(attemptToken, backend.key);
+      authAttempts++;
+      retryPaid = false;
+      return RetryDecision.retryAfterNanos(0);
+    }
+    CircuitBreaker authBreaker = backend.authBreaker;
+    if (authPermit == NO_PERMIT) {
+      try {
+        authBreaker.acquirePermission();
+      } catch (CallNotPermittedException open) {
+        authPermit = PERMIT_SETTLED;
+        return RetryDecision.giveUp(
+            GiveUpReason.CIRCUIT_OPEN,
+            "no auth-failure retries for backend " + backend.key + ": auth " + open.getMessage()
+                + ", after " + plural(attempt));
+      }
+      authPermit = PERMIT_HELD;
+    }
+    if (authRetries >= client.authRetries) {
+      // Refreshed, replayed and retried, and still refused: one exhausted sequence.
+      authPermit = PERMIT_SETTLED;
+      authBreaker.onFailure();
+      return RetryDecision.giveUp(
+          GiveUpReason.MAX_ATTEMPTS,
+          "max auth-failure retries (" + client.authRetries + ") reached after " + plural(attempt));
+    }
+    if (backend.budget != null) {
+      if (!backend.budget.tryAcquireRetry(false)) {
+        authPermit = PERMIT_SETTLED;
+        authBreaker.releasePermission();
+        return RetryDecision.giveUp(
+            GiveUpReason.BUDGET_EXHAUSTED,
+            "retry budget exhausted for " + backend.key + " after " + plural(attempt));
+      }
+      lastRetryAfterTimeout = false;
+      retryPaid = true;
+    }
+    int retry = ++authRetries;
+    authAttempts++;
+    long now = client.time.nanoTime();
+    long end = backend.sharedAuthWaitEnd(retry, now, client.authBackoffNanos(retry));
+    return RetryDecision.retryAfterNanos(Math.max(0, end - now));
+  }
+
   /** Whether HTTP semantics allow sending this call's request again after {@code failure}. */
   boolean mayResend(Throwable failure) {
-    if (failure instanceof GateBeyondDeadlineException || failure instanceof CallNotPermittedException) {
+    if (failure instanceof GateBeyondDeadlineException || failure instanceof CallNotPermittedException
+        || failure instanceof TokenUnavailableException || failure instanceof TokenDeadlineException) {
       return false;
     }
     if (trackedBody != null && trackedBody.subscribed.get()) {

@@ -2,6 +2,7 @@ package dev.resilienthttp.http;
 
 import dev.resilienthttp.backend.BackendRegistry;
 import dev.resilienthttp.breaker.CircuitBreaker;
+import dev.resilienthttp.breaker.CircuitBreakerListener;
 import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.retry.Retry;
@@ -51,7 +52,30 @@ import javax.net.ssl.SSLParameters;
  * }</pre>
  *
  * <p>Nothing changes until a retrier applies: the retrier is, most specific first, the one of
- * the {@link RetryScope} open when the call starts, the client's, or {@link Retrier#none()}.
+ * the {@link RetryScope} open when the call starts, the one of the first {@link Route} the
+ * request matches ({@link Builder#route}), the client's, or {@link Retrier#none()}.
+ *
+ * <h2>Bearer tokens</h2>
+ *
+ * <pre>{@code
+ * HttpClient client = ResilientHttpClient.newBuilder(HttpClient.newHttpClient())
+ *     .retrier(ExponentialBackoffRetrier.ofDefaults())
+ *     .route(Route.post("/auth/token").idempotent(), ExponentialBackoffRetrier.builder()
+ *         .maxAttempts(7).initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(60)).build())
+ *     .bearerTokens(tokenSource)
+ *     .build();
+ * }</pre>
+ *
+ * <p>With {@link Builder#bearerTokens}, every request without an Authorization header of its
+ * own carries {@code Authorization: Bearer <token>}. The client caches the token and fetches a
+ * new one {@link Builder#tokenRefreshSkew skew} (default 30 s) before it expires; concurrent calls
+ * needing one share one fetch. A 401 drops the token, and the request is replayed once with a new
+ * one (if its body can be sent again). A 401 after that, or a 403, is retried with backoff (100
+ * ms, doubling, 3 retries; {@link Builder#authFailureRetries}); the callers of one backend share
+ * each of those waits, and a per-backend auth circuit breaker stops the retries after 5 exhausted
+ * sequences in a row, for 30 s. The token source fetches through this client, so a route for the
+ * token endpoint gives the fetch its own retrier; a refused connection to the token endpoint
+ * fails at once, as any refused connection does unless {@link Builder#retryConnectionRefused}.
  *
  * <h2>What is retried by default</h2>
  *
@@ -108,6 +132,13 @@ public final class ResilientHttpClient extends HttpClient {
   final Duration callTimeout;
   final Predicate<Throwable> breakerFailure;
   final boolean gateOnRetryAfter;
+  /** {@code null} without bearer tokens. */
+  final BearerTokens tokens;
+  final int authRetries;
+  private final long authInitialBackoffNanos;
+  private final Route[] routes;
+  private final Retrier[] routeRetriers;
+  private final Function<? super java.net.URI, String> backendKeys;
   private final BackendRegistry<String, Backend> backends;
   private final Retry engine;
 
@@ -127,14 +158,29 @@ public final class ResilientHttpClient extends HttpClient {
     this.callTimeout = builder.callTimeout;
     this.breakerFailure = builder.breakerFailure;
     this.gateOnRetryAfter = builder.gateOnRetryAfter;
+    this.routes = builder.routes.toArray(new Route[0]);
+    this.routeRetriers = builder.routeRetriers.toArray(new Retrier[0]);
+    this.backendKeys = builder.backendKeys;
+    this.authRetries = builder.authRetries;
+    this.authInitialBackoffNanos = builder.authInitialBackoff.toNanos();
+    this.tokens =
+        builder.tokenSource == null
+            ? null
+            : new BearerTokens(builder.tokenSource, builder.tokensApplyTo, builder.tokenRefreshSkew,
+                builder.time, builder.authListener);
     Function<String, RetryBudget> budgets = builder.retryBudgets;
     Function<String, CircuitBreaker> breakers = builder.circuitBreakers;
+    Function<String, CircuitBreaker> authBreakers =
+        tokens == null ? null : builder.authCircuitBreakers != null ? builder.authCircuitBreakers : this::defaultAuthBreaker;
+    int authRetryCount = authRetries;
     this.backends =
         BackendRegistry.<String, Backend>builder(
                 key -> new Backend(
                     key,
                     budgets == null ? null : budgets.apply(key),
-                    breakers == null ? null : breakers.apply(key)))
+                    breakers == null ? null : breakers.apply(key),
+                    authBreakers == null ? null : authBreakers.apply(key),
+                    authRetryCount))
             .timeSource(time)
             .maxSize(builder.maxBackends)
             .idleTimeout(builder.backendIdleTimeout)
@@ -143,11 +189,57 @@ public final class ResilientHttpClient extends HttpClient {
         Retry.builder().name("resilient-http").timeSource(time).useScope(false);
     builder.listeners.forEach(engineBuilder::listener);
     this.engine = engineBuilder.build();
+    if (tokens != null) {
+      tokens.bind(new TokenClient(this));
+    }
     if (Boolean.getBoolean("jdk.httpclient.enableAllMethodRetry")) {
       LOG.log(Level.WARNING,
           "jdk.httpclient.enableAllMethodRetry is set: java.net.http may resend a non-idempotent"
               + " request once on its own, which this client cannot prevent");
     }
+  }
+
+  /* Opens after 5 exhausted sequences in a row (the failure rate of a 5-call window at 100 % is
+   * the same rule), stays open 30 s, lets one probe sequence through. */
+  private CircuitBreaker defaultAuthBreaker(String backend) {
+    BearerTokens listener = tokens;
+    return CircuitBreaker.builder(backend)
+        .consecutiveFailureThreshold(5)
+        .failureRateThreshold(100)
+        .slidingWindowSize(5)
+        .minimumNumberOfCalls(5)
+        .openDuration(Duration.ofSeconds(30))
+        .halfOpenProbes(1)
+        .timeSource(time)
+        .listener(new CircuitBreakerListener() {
+          @Override
+          public void onStateTransition(String name, CircuitBreaker.State from, CircuitBreaker.State to) {
+            listener.breakerTransition(backend, from, to);
+          }
+        })
+        .build();
+  }
+
+  /** The wait before auth-failure retry {@code retry} (1 for the first): the initial backoff, doubled each time. */
+  long authBackoffNanos(int retry) {
+    long backoff = authInitialBackoffNanos;
+    for (int i = 1; i < retry && backoff < Long.MAX_VALUE / 2; i++) {
+      backoff *= 2;
+    }
+    return backoff;
+  }
+
+  /** The backend a request to {@code uri} belongs to. */
+  String backendOf(java.net.URI uri) {
+    if (backendKeys == null) {
+      return Backend.keyOf(uri);
+    }
+    String key = backendKeys.apply(uri);
+    if (key == null || key.isBlank()) {
+      throw new IllegalStateException("backendKeys returned " + (key == null ? "null" : "a blank key")
+          + " for " + Redaction.uri(uri));
+    }
+    return key;
   }
 
   /** Returns a builder of a client that sends every attempt through {@code delegate}. */
@@ -165,7 +257,20 @@ public final class ResilientHttpClient extends HttpClient {
    * are on and the backend was called recently.
    */
   public Optional<CircuitBreaker> circuitBreaker(java.net.URI uri) {
-    return backends.getIfPresent(Backend.keyOf(uri)).map(backend -> backend.breaker);
+    return backends.getIfPresent(backendOf(uri)).map(backend -> backend.breaker);
+  }
+
+  /**
+   * The auth circuit breaker of the backend of {@code uri}, if bearer tokens are on and the
+   * backend was called recently.
+   */
+  public Optional<CircuitBreaker> authCircuitBreaker(java.net.URI uri) {
+    return backends.getIfPresent(backendOf(uri)).map(backend -> backend.authBreaker);
+  }
+
+  /** The routes, in the order they are matched. */
+  public List<Route> routes() {
+    return List.of(routes);
   }
 
   /**
@@ -173,7 +278,7 @@ public final class ResilientHttpClient extends HttpClient {
    * on and the backend was called recently.
    */
   public Optional<RetryBudget> retryBudget(java.net.URI uri) {
-    return backends.getIfPresent(Backend.keyOf(uri)).map(backend -> backend.budget);
+    return backends.getIfPresent(backendOf(uri)).map(backend -> backend.budget);
   }
 
   /** The client every attempt is sent through. */
@@ -188,8 +293,23 @@ public final class ResilientHttpClient extends HttpClient {
   private <T> HttpCall<T> newCall(HttpRequest request, BodyHandler<T> handler) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "responseBodyHandler");
-    Retrier applying = RetryScope.current().orElse(retrier);
-    return new HttpCall<>(this, request, handler, applying, backends.get(Backend.keyOf(request.uri())));
+    // Most specific first: scope, route, client default (which is Retrier.none() unless set).
+    Retrier applying = RetryScope.current().orElse(null);
+    boolean routeIdempotent = false;
+    for (int i = 0; i < routes.length; i++) {
+      if (routes[i].matches(request.method(), request.uri())) {
+        if (applying == null) {
+          applying = routeRetriers[i];
+        }
+        routeIdempotent = routes[i].isIdempotent();
+        break;
+      }
+    }
+    if (applying == null) {
+      applying = retrier;
+    }
+    return new HttpCall<>(
+        this, request, handler, applying, backends.get(backendOf(request.uri())), routeIdempotent);
   }
 
   @Override
@@ -199,7 +319,9 @@ public final class ResilientHttpClient extends HttpClient {
     Retry retry = engine.withRetrier(call);
     HttpResponse<T> response;
     try {
-      response = callTimeout == null ? retry.call(call::sendSync) : retry.call(callTimeout, call::sendSync);
+      response = call.callTimeout == null
+          ? retry.call(call::sendSync)
+          : retry.call(call.callTimeout, call::sendSync);
     } catch (HttpStatusException notRetried) {
       if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
         return call.replaySync(notRetried);
@@ -220,6 +342,8 @@ public final class ResilientHttpClient extends HttpClient {
       throw e;
     } catch (Exception unexpected) {
       throw new IOException(unexpected);
+    } finally {
+      call.finished();
     }
     return resultMode == ResultMode.THROW ? throwIfFailure(call, response) : response;
   }
@@ -236,12 +360,13 @@ public final class ResilientHttpClient extends HttpClient {
     HttpCall<T> call = newCall(request, responseBodyHandler);
     Retry retry = engine.withRetrier(call);
     CompletableFuture<HttpResponse<T>> attempts =
-        callTimeout == null
+        call.callTimeout == null
             ? retry.callAsync(() -> call.sendAsync(pushPromiseHandler))
-            : retry.callAsync(callTimeout, () -> call.sendAsync(pushPromiseHandler));
+            : retry.callAsync(call.callTimeout, () -> call.sendAsync(pushPromiseHandler));
     CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
     attempts.whenComplete(
         (response, failure) -> {
+          call.finished();
           if (failure == null) {
             try {
               result.complete(resultMode == ResultMode.THROW ? throwIfFailure(call, response) : response);
@@ -377,7 +502,10 @@ public final class ResilientHttpClient extends HttpClient {
 
   @Override
   public String toString() {
-    return "ResilientHttpClient{retrier=" + retrier + ", resultMode=" + resultMode + '}';
+    return "ResilientHttpClient{retrier=" + retrier
+        + (routes.length == 0 ? "" : ", routes=" + routes())
+        + (tokens == null ? "" : ", bearerTokens=on")
+        + ", resultMode=" + resultMode + '}';
   }
 
   /**
@@ -406,6 +534,16 @@ public final class ResilientHttpClient extends HttpClient {
     private boolean gateOnRetryAfter = true;
     private int maxBackends = 1_000;
     private Duration backendIdleTimeout = Duration.ofMinutes(10);
+    private final List<Route> routes = new java.util.ArrayList<>();
+    private final List<Retrier> routeRetriers = new java.util.ArrayList<>();
+    private Function<? super java.net.URI, String> backendKeys;
+    private TokenSource tokenSource;
+    private Predicate<? super HttpRequest> tokensApplyTo = request -> true;
+    private Duration tokenRefreshSkew = Duration.ofSeconds(30);
+    private int authRetries = 3;
+    private Duration authInitialBackoff = Duration.ofMillis(100);
+    private Function<String, CircuitBreaker> authCircuitBreakers;
+    private AuthListener authListener = new AuthListener() {};
 
     private Builder(HttpClient delegate) {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -618,6 +756,118 @@ public final class ResilientHttpClient extends HttpClient {
       }
       this.maxBackends = maxBackends;
       this.backendIdleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * Gives the requests on {@code route} their own retrier; routes are tried in the order added
+     * and the first that matches wins. Which retrier applies to a call, most specific first: an
+     * open {@link RetryScope}, the route's, the client's ({@link #retrier}), {@link
+     * Retrier#none()}. A route {@linkplain Route#idempotent() marked idempotent} makes its
+     * requests safe to repeat whichever retrier applies.
+     *
+     * @throws IllegalArgumentException if a route of the same method and pattern was added
+     *     already (it would never match)
+     */
+    public Builder route(Route route, Retrier retrier) {
+      Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(retrier, "retrier");
+      for (Route added : routes) {
+        if (added.method().equals(route.method()) && added.pattern().equals(route.pattern())) {
+          throw new IllegalArgumentException(
+              "route must not repeat an earlier route's method and pattern but " + route
+                  + " repeats " + added + " (the first match wins, so it would never apply)");
+        }
+      }
+      routes.add(route);
+      routeRetriers.add(retrier);
+      return this;
+    }
+
+    /**
+     * Attaches a bearer token from {@code source} to every request that has no Authorization
+     * header of its own, and handles 401 and 403 answers as the class description says. The
+     * token goes to every host this client calls; use {@link #bearerTokens(TokenSource,
+     * Predicate)} when it calls hosts that must not see it.
+     */
+    public Builder bearerTokens(TokenSource source) {
+      return bearerTokens(source, request -> true);
+    }
+
+    /**
+     * As {@link #bearerTokens(TokenSource)}, for the requests {@code appliesTo} accepts only
+     * (for example {@code request -> request.uri().getHost().equals("api.example.com")}).
+     */
+    public Builder bearerTokens(TokenSource source, Predicate<? super HttpRequest> appliesTo) {
+      this.tokenSource = Objects.requireNonNull(source, "tokenSource");
+      this.tokensApplyTo = Objects.requireNonNull(appliesTo, "appliesTo");
+      return this;
+    }
+
+    /**
+     * Sets how long before its expiry a token is replaced (default 30 s). A token living less
+     * than twice this is replaced halfway through its life.
+     *
+     * @throws IllegalArgumentException if {@code skew} is not in [0, 1 day]
+     */
+    public Builder tokenRefreshSkew(Duration skew) {
+      Objects.requireNonNull(skew, "tokenRefreshSkew");
+      if (skew.isNegative() || skew.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("tokenRefreshSkew must be in [PT0S, PT24H] but was " + skew);
+      }
+      this.tokenRefreshSkew = skew;
+      return this;
+    }
+
+    /**
+     * Sets the auth-failure retries made when a call is still refused (401 after the replay with
+     * a new token, or 403): {@code retries} retries, the first after {@code initialBackoff}, each
+     * wait twice the one before (default 3 retries from 100 ms: 100, 200, 400 ms). Callers of one
+     * backend reaching the same retry share its wait.
+     *
+     * @throws IllegalArgumentException if {@code retries} is not in [0, 10] or {@code
+     *     initialBackoff} is not in (0, 1 min]
+     */
+    public Builder authFailureRetries(int retries, Duration initialBackoff) {
+      if (retries < 0 || retries > 10) {
+        throw new IllegalArgumentException("authFailureRetries must be in [0, 10] but was " + retries);
+      }
+      Objects.requireNonNull(initialBackoff, "initialBackoff");
+      if (initialBackoff.isZero() || initialBackoff.isNegative()
+          || initialBackoff.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("initialBackoff must be in (PT0S, PT1M] but was " + initialBackoff);
+      }
+      this.authRetries = retries;
+      this.authInitialBackoff = initialBackoff;
+      return this;
+    }
+
+    /**
+     * Sets the auth circuit breaker of each backend, created on its first call (default: opens
+     * after 5 exhausted auth-failure retry sequences in a row, stays open 30 s, lets 1 probe
+     * sequence through, on this client's time source, reporting to the {@link #authListener}).
+     * While it is open, a refused call gets no auth-failure retries and its error names the
+     * backend and when the next probe goes. A breaker given here reports to its own listener.
+     */
+    public Builder authCircuitBreakers(Function<String, CircuitBreaker> perBackend) {
+      this.authCircuitBreakers = Objects.requireNonNull(perBackend, "authCircuitBreakers");
+      return this;
+    }
+
+    /** Sets the listener of token fetches, rejections and auth breaker transitions (default: none). */
+    public Builder authListener(AuthListener listener) {
+      this.authListener = Objects.requireNonNull(listener, "authListener");
+      return this;
+    }
+
+    /**
+     * Names the backend of each request (default {@code scheme://host:port}): requests with the
+     * same name share one retry budget, circuit breaker, Retry-After gate and auth breaker. For
+     * example {@code uri -> "api"} makes every host one backend. The function must be fast and
+     * never return null or a blank name.
+     */
+    public Builder backendKey(Function<? super java.net.URI, String> backendKey) {
+      this.backendKeys = Objects.requireNonNull(backendKey, "backendKey");
       return this;
     }
 

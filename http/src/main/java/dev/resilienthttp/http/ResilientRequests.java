@@ -29,7 +29,7 @@ public final class ResilientRequests {
    */
   public static HttpRequest idempotent(HttpRequest request) {
     Marked marked = Marked.of(request);
-    return new Marked(marked.delegate, true, marked.oneShot, marked.replayable);
+    return new Marked(marked.delegate, true, marked.oneShot, marked.replayable, marked.callTimeout, marked.tokenFetch);
   }
 
   /**
@@ -38,7 +38,7 @@ public final class ResilientRequests {
    */
   public static HttpRequest oneShot(HttpRequest request) {
     Marked marked = Marked.of(request);
-    return new Marked(marked.delegate, marked.idempotent, true, false);
+    return new Marked(marked.delegate, marked.idempotent, true, false, marked.callTimeout, marked.tokenFetch);
   }
 
   /**
@@ -49,7 +49,39 @@ public final class ResilientRequests {
    */
   public static HttpRequest replayable(HttpRequest request) {
     Marked marked = Marked.of(request);
-    return new Marked(marked.delegate, marked.idempotent, false, true);
+    return new Marked(marked.delegate, marked.idempotent, false, true, marked.callTimeout, marked.tokenFetch);
+  }
+
+  /**
+   * Bounds this call, all attempts and waits included, by {@code timeout} instead of the
+   * client's {@link ResilientHttpClient.Builder#callTimeout}: a caller with less time than
+   * others gives up on its own deadline (no wait starts that would end after it) while the
+   * others go on.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   */
+  public static HttpRequest callTimeout(HttpRequest request, Duration timeout) {
+    Objects.requireNonNull(timeout, "callTimeout");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("callTimeout must be > 0 but was " + timeout);
+    }
+    Marked marked = Marked.of(request);
+    return new Marked(marked.delegate, marked.idempotent, marked.oneShot, marked.replayable, timeout, marked.tokenFetch);
+  }
+
+  /** Marks a request sent by a {@link TokenSource}: no bearer token, no 401 handling. */
+  static HttpRequest tokenFetch(HttpRequest request) {
+    Marked marked = Marked.of(request);
+    return new Marked(marked.delegate, marked.idempotent, marked.oneShot, marked.replayable, marked.callTimeout, true);
+  }
+
+  static boolean isTokenFetch(HttpRequest request) {
+    return request instanceof Marked && ((Marked) request).tokenFetch;
+  }
+
+  /** The call timeout marked on {@code request}, or {@code null}. */
+  static Duration callTimeoutOf(HttpRequest request) {
+    return request instanceof Marked ? ((Marked) request).callTimeout : null;
   }
 
   static boolean isMarkedIdempotent(HttpRequest request) {
@@ -75,17 +107,22 @@ public final class ResilientRequests {
     final boolean idempotent;
     final boolean oneShot;
     final boolean replayable;
+    final Duration callTimeout;
+    final boolean tokenFetch;
 
-    Marked(HttpRequest delegate, boolean idempotent, boolean oneShot, boolean replayable) {
+    Marked(HttpRequest delegate, boolean idempotent, boolean oneShot, boolean replayable,
+        Duration callTimeout, boolean tokenFetch) {
       this.delegate = Objects.requireNonNull(delegate, "request");
       this.idempotent = idempotent;
       this.oneShot = oneShot;
       this.replayable = replayable;
+      this.callTimeout = callTimeout;
+      this.tokenFetch = tokenFetch;
     }
 
     static Marked of(HttpRequest request) {
       Objects.requireNonNull(request, "request");
-      return request instanceof Marked ? (Marked) request : new Marked(request, false, false, false);
+      return request instanceof Marked ? (Marked) request : new Marked(request, false, false, false, null, false);
     }
 
     @Override
@@ -125,10 +162,12 @@ public final class ResilientRequests {
 
     @Override
     public String toString() {
-      return delegate.toString()
+      // As java.net.http prints a request, with credentials in the URI masked.
+      return Redaction.uri(delegate.uri()) + " " + delegate.method()
           + (idempotent ? " [idempotent]" : "")
           + (oneShot ? " [one-shot body]" : "")
-          + (replayable ? " [replayable body]" : "");
+          + (replayable ? " [replayable body]" : "")
+          + (callTimeout != null ? " [call timeout " + callTimeout + "]" : "");
     }
   }
 }
