@@ -76,8 +76,14 @@ class RetryMatrixTest {
       505                         |  1  |  1  |   1    |  1   |             1             |           1
       """;
 
-  /** Short, for the rows that time out on purpose. */
+  /** Short, for connecting to the socket that never accepts. */
   private static final Duration SHORT_TIMEOUT = Duration.ofMillis(250);
+  /**
+   * For the row that times out waiting for the response: long enough that even a loaded machine
+   * has written the request before it passes (a request timed out before it was written would
+   * never reach the server), far shorter than the server's delay.
+   */
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(1);
   /** Generous, so a loaded machine never turns another row into a timeout. */
   private static final Duration LONG_TIMEOUT = Duration.ofSeconds(20);
 
@@ -188,7 +194,7 @@ class RetryMatrixTest {
               .build();
       URI uri = target(cell.outcome(), server);
 
-      Duration timeout = cell.outcome().equals("timeout after sending") ? SHORT_TIMEOUT : LONG_TIMEOUT;
+      Duration timeout = cell.outcome().equals("timeout after sending") ? RESPONSE_TIMEOUT : LONG_TIMEOUT;
       Object outcome = call(client, cell.kind().request(uri, timeout), cell.path(), time, inFlight);
 
       assertThat(attempts.get()).as("attempts made").isEqualTo(cell.expectedAttempts());
@@ -212,7 +218,7 @@ class RetryMatrixTest {
       case "connection refused, opt-in":
         return refusing;
       case "timeout after sending":
-        server.script(FaultServer.ANY_METHOD, path, Fault.ok("late").delay(Duration.ofSeconds(2)));
+        server.script(FaultServer.ANY_METHOD, path, Fault.ok("late").delay(Duration.ofSeconds(10)));
         return server.uri(path);
       case "reset after sending":
         server.script(FaultServer.ANY_METHOD, path, Fault.resetBeforeHeaders());
