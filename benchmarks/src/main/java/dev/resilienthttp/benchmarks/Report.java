@@ -69,6 +69,7 @@ public final class Report {
     openCircuit();
     contendedBreaker();
     retryFailing();
+    tokens();
     loopback();
     out.println("## Targets (BENCHMARKS.md)");
     out.println();
@@ -78,7 +79,6 @@ public final class Report {
       out.println("| " + String.join(" | ", row) + " |");
     }
     out.println("| B5, B8 | simulator targets | not JMH: `cli simulate` | — |");
-    out.println("| B6 | token refresh storm | not run: the http module has no token source API yet (issue 4) | — |");
     out.println();
   }
 
@@ -228,6 +228,43 @@ public final class Report {
               ours.nanos(), other.nanos(), Double.parseDouble(peer[1]));
         }
       }
+    }
+  }
+
+  // --- B6 ---------------------------------------------------------------------------------
+
+  private void tokens() {
+    out.println("### B6 token refresh storm: 1,000 concurrent callers hit an expired token");
+    out.println();
+    Result storm = find("TokenStormBenchmark.storm", "ss");
+    Result volatileRead = find("TokenReadBenchmark.read", "avgt", "impl", "volatile_read");
+    Result ours = find("TokenReadBenchmark.read", "avgt", "impl", "ours");
+    if (storm == null && (volatileRead == null || ours == null)) {
+      notRun("B6");
+      return;
+    }
+    if (storm != null) {
+      List<Double> fetches = storm.secondaryIterations.getOrDefault("tokenFetches", List.of());
+      double min = fetches.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+      double max = fetches.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+      out.println("| storms | token requests per storm (min–max) | ms per storm best | ms per storm median |");
+      out.println("|---|---|---|---|");
+      out.println(row(String.valueOf(fetches.size()), fmt(min) + "–" + fmt(max),
+          fmt(storm.nanos() / 1e6), fmt(storm.medianNanos() / 1e6)));
+      out.println();
+      targets.add(new String[] {"B6", "exactly 1 token request per expiry",
+          fmt(min) + "–" + fmt(max) + " over " + fetches.size() + " storms",
+          verdict(!fetches.isEmpty() && min == 1 && max == 1)});
+    }
+    if (volatileRead != null && ours != null) {
+      out.println("| valid-token read | ns/op best | ns/op median | B/op |");
+      out.println("|---|---|---|---|");
+      out.println(row("volatile read", fmt(volatileRead.nanos()), fmt(volatileRead.medianNanos()),
+          bytes(volatileRead)));
+      out.println(row("ours (`BearerTokens.fresh`)", fmt(ours.nanos()), fmt(ours.medianNanos()),
+          bytes(ours)));
+      out.println();
+      maxRatio("B6", "valid-token read <= 1.2x a volatile read", ours.nanos(), volatileRead.nanos(), 1.2);
     }
   }
 
@@ -406,6 +443,8 @@ public final class Report {
     /** Each pass's percentiles (sample mode), in {@link #unit}. */
     private final List<Map<String, Object>> percentiles = new ArrayList<>();
     private final List<Double> allocations = new ArrayList<>();
+    /** Every measurement iteration's value of each secondary metric (JMH's aux counters). */
+    final Map<String, List<Double>> secondaryIterations = new java.util.TreeMap<>();
     Double bytesPerOp;
 
     @SuppressWarnings("unchecked")
@@ -465,8 +504,18 @@ public final class Report {
       if (secondary instanceof Map) {
         for (Map.Entry<String, Object> e : ((Map<String, Object>) secondary).entrySet()) {
           // JMH names it "gc.alloc.rate.norm", older versions with a leading middle dot.
+          Map<String, Object> metric = (Map<String, Object>) e.getValue();
           if (e.getKey().endsWith("gc.alloc.rate.norm")) {
-            allocations.add(number(((Map<String, Object>) e.getValue()).get("score")));
+            allocations.add(number(metric.get("score")));
+          }
+          if (metric.get("rawData") instanceof List) {
+            List<Double> values =
+                secondaryIterations.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+            for (Object fork : (List<Object>) metric.get("rawData")) {
+              for (Object value : (List<Object>) fork) {
+                values.add(number(value));
+              }
+            }
           }
         }
       }

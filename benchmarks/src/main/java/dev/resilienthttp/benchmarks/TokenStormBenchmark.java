@@ -1,0 +1,173 @@
+package dev.resilienthttp.benchmarks;
+
+import dev.resilienthttp.http.AccessToken;
+import dev.resilienthttp.http.ResilientHttpClient;
+import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.time.TimeSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * B6, first half: a token refresh storm. A {@link ResilientHttpClient} with {@code
+ * bearerTokens(source)} holds a token that has just expired; 1,000 callers (8 threads released
+ * at once, 125 {@code sendAsync} calls each) then send a GET. The token source takes 1 ms to
+ * answer, so every caller arrives while the fetch is in flight. Metric: token requests per
+ * expiry (the {@code tokenFetches} counter, one storm per iteration); target exactly 1. The
+ * time of a whole storm is printed too. Every response is checked to have gone out with the new
+ * token.
+ *
+ * <p>The client wraps a {@link StubHttpClient} (no network: what is measured is the token
+ * machinery, not a server) and a time source whose clock the benchmark moves past the token's
+ * expiry before each storm. Only this library has a bearer-token cache; Resilience4j and
+ * Failsafe have none, so there are no peers here. The second half of B6, the cost of reading a
+ * valid token, is {@code dev.resilienthttp.http.TokenReadBenchmark}.
+ *
+ * <p>Run: {@code benchmarks/run TokenStormBenchmark}, or {@code java -jar
+ * benchmarks/target/benchmarks.jar TokenStormBenchmark}
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, batchSize = 1)
+@Measurement(iterations = 20, batchSize = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Benchmark)
+public class TokenStormBenchmark {
+
+  static final int CALLERS = 1000;
+  static final int THREADS = 8;
+  static final Duration LIFETIME = Duration.ofSeconds(60);
+
+  /** How many token requests the last storm made, read by JMH per iteration. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Counters {
+    public long tokenFetches;
+  }
+
+  private final AtomicLong clock = new AtomicLong();
+  private final AtomicInteger fetches = new AtomicInteger();
+  private final AtomicInteger issued = new AtomicInteger();
+  /** The Authorization header of the token before the expiry. */
+  private String expired;
+  private ExecutorService callers;
+  private HttpClient client;
+  private HttpRequest request;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    byte[] body = new byte[LoopbackBenchmark.BODY_BYTES];
+    Arrays.fill(body, (byte) 'x');
+    TimeSource time = new TimeSource() {
+      @Override
+      public long nanoTime() {
+        return clock.get();
+      }
+
+      @Override
+      public void sleep(long nanos) {
+        clock.addAndGet(nanos);
+      }
+
+      @Override
+      public ScheduledTask schedule(Runnable task, long delayNanos) {
+        return TimeSource.system().schedule(task, delayNanos);
+      }
+    };
+    client = ResilientHttpClient.newBuilder(new StubHttpClient(body))
+        .timeSource(time)
+        .bearerTokens(tokenClient -> {
+          fetches.incrementAndGet();
+          int n = issued.incrementAndGet();
+          return CompletableFuture.supplyAsync(
+              () -> AccessToken.of("token-" + n, LIFETIME),
+              CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
+        })
+        .build();
+    request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/data")).GET().build();
+    callers = Executors.newFixedThreadPool(THREADS);
+    expired = client.sendAsync(request, BodyHandlers.discarding()).join()
+        .request().headers().firstValue("Authorization").orElseThrow();
+  }
+
+  /** Moves the clock past the token's expiry, so the next call finds it expired. */
+  @Setup(Level.Iteration)
+  public void expire() {
+    clock.addAndGet(LIFETIME.toNanos() + 1);
+    fetches.set(0);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    callers.shutdownNow();
+  }
+
+  @Benchmark
+  public int storm(Counters counters) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<List<CompletableFuture<HttpResponse<Void>>>>> batches = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      batches.add(CompletableFuture.supplyAsync(() -> {
+        List<CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>(CALLERS / THREADS);
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < CALLERS / THREADS; i++) {
+          sent.add(client.sendAsync(request, BodyHandlers.discarding()));
+        }
+        return sent;
+      }, callers));
+    }
+    start.countDown();
+    String expected = null;
+    int ok = 0;
+    for (CompletableFuture<List<CompletableFuture<HttpResponse<Void>>>> batch : batches) {
+      for (CompletableFuture<HttpResponse<Void>> call : batch.get(10, TimeUnit.SECONDS)) {
+        HttpResponse<Void> response = call.get(10, TimeUnit.SECONDS);
+        String authorization = response.request().headers().firstValue("Authorization").orElse("");
+        if (expected == null) {
+          expected = authorization;
+        }
+        if (response.statusCode() != 200 || !authorization.equals(expected)
+            || authorization.equals(expired)) {
+          throw new IllegalStateException("a caller went out with '" + authorization
+              + "' instead of one fresh token (first seen: '" + expected + "', expired: '"
+              + expired + "')");
+        }
+        ok++;
+      }
+    }
+    counters.tokenFetches += fetches.get();
+    expired = expected;
+    return ok;
+  }
+}
