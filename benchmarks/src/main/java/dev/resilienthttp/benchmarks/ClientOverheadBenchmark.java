@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -29,15 +30,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * StubHttpClient} that answers at once on the calling thread with the same 1 KB body through the
  * caller's body handler: {@code stub} calls it directly, {@code resilient} through the library
  * configured as in B7 (retrier defaults, retry budget, circuit breaker, Retry-After gate). The
- * difference of the two is the library's CPU time and allocation per call; divided by the time
- * of one loopback request (B7) it bounds how much the library can cost B7's throughput on a
- * quiet machine. No target of its own.
+ * difference of the two is the library's CPU time and allocation per call, with 1 and with 16
+ * calling threads ({@link #c1()}, {@link #c16()}: with 16, contention on the per-backend state
+ * shows); divided by the CPU time of one loopback request (B7) it bounds how much the library can
+ * cost B7's throughput on a quiet machine. No target of its own.
  *
  * <p>Run: {@code benchmarks/run ClientOverheadBenchmark}, or {@code java -jar
  * benchmarks/target/benchmarks.jar ClientOverheadBenchmark -prof gc}
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
@@ -72,7 +74,18 @@ public class ClientOverheadBenchmark {
   }
 
   @Benchmark
-  public int get() throws IOException, InterruptedException {
+  @Threads(1)
+  public int c1() throws IOException, InterruptedException {
+    return get();
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int c16() throws IOException, InterruptedException {
+    return get();
+  }
+
+  private int get() throws IOException, InterruptedException {
     HttpResponse<byte[]> response = subject.send(request, BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("status " + response.statusCode());

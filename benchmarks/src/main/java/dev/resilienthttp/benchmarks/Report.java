@@ -37,6 +37,8 @@ public final class Report {
    * the pass with the lowest one; allocation (B/op) is the median over passes.
    */
 
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
   private final List<Result> results;
   private final PrintStream out;
   private final List<String[]> targets = new ArrayList<>();
@@ -315,37 +317,45 @@ public final class Report {
 
   /** B7's explanation: the library's own cost per call, the network taken out. */
   private void clientOverhead() {
-    String bench = "ClientOverheadBenchmark.get";
-    Result stub = find(bench, "avgt", "client", "stub");
-    Result resilient = find(bench, "avgt", "client", "resilient");
-    if (stub == null || resilient == null) {
+    if (!has("ClientOverheadBenchmark.c1") && !has("ClientOverheadBenchmark.c16")) {
       return;
     }
-    double addedNanos = resilient.nanos() - stub.nanos();
-    String addedBytes = stub.bytesPerOp == null || resilient.bytesPerOp == null
-        ? "—" : fmt(resilient.bytesPerOp - stub.bytesPerOp);
     out.println("What the library adds to one call with the network taken out"
-        + " (`ClientOverheadBenchmark`, a stub `HttpClient` answering at once):");
+        + " (`ClientOverheadBenchmark`: a stub `HttpClient` answering at once on the calling"
+        + " thread). CPU ns per call = cores busy / throughput, the cores busy being"
+        + " min(threads, " + CORES + "):");
     out.println();
-    out.println("| client | ns/op best | ns/op median | B/op |");
-    out.println("|---|---|---|---|");
-    out.println(row("stub", fmt(stub.nanos()), fmt(stub.medianNanos()), bytes(stub)));
-    out.println(row("resilient (stub inside)", fmt(resilient.nanos()), fmt(resilient.medianNanos()),
-        bytes(resilient)));
-    out.println();
-    StringBuilder share = new StringBuilder();
-    share.append("The library adds ").append(fmt(addedNanos)).append(" ns and ").append(addedBytes)
-        .append(" B per call");
-    Result raw = find("LoopbackBenchmark.c1", "thrpt", "client", "raw");
-    if (raw != null) {
-      double requestNanos = 1e9 / raw.opsPerSecond();
-      double fraction = addedNanos / requestNanos;
-      share.append(String.format(Locale.ROOT,
-          ": %.2f %% of one loopback request at 1 thread (%s us), so on a quiet machine it can"
-              + " cost B7 at most about %.4fx of raw throughput",
-          100 * fraction, fmt(requestNanos / 1000), 1 / (1 + fraction)));
+    out.println("| threads | client | calls/us best | CPU ns per call | B/op | added by the library | share of a B7 request's CPU | B7 bound |");
+    out.println("|---|---|---|---|---|---|---|---|");
+    for (String method : new String[] {"c1", "c16"}) {
+      String bench = "ClientOverheadBenchmark." + method;
+      int threads = Integer.parseInt(method.substring(1));
+      double cores = Math.min(threads, CORES);
+      Result stub = find(bench, "thrpt", "client", "stub");
+      Result resilient = find(bench, "thrpt", "client", "resilient");
+      if (stub == null || resilient == null) {
+        continue;
+      }
+      double stubCpu = cores * 1e3 / stub.opsPerMicro();
+      double resilientCpu = cores * 1e3 / resilient.opsPerMicro();
+      double added = resilientCpu - stubCpu;
+      String addedBytes = stub.bytesPerOp == null || resilient.bytesPerOp == null
+          ? "—" : fmt(resilient.bytesPerOp - stub.bytesPerOp);
+      String share = "—";
+      String bound = "—";
+      Result raw = find("LoopbackBenchmark." + method, "thrpt", "client", "raw");
+      if (raw != null) {
+        double requestCpu = cores * 1e9 / raw.opsPerSecond();
+        share = String.format(Locale.ROOT, "%.2f %% of %s us", 100 * added / requestCpu,
+            fmt(requestCpu / 1000));
+        bound = String.format(Locale.ROOT, ">= %.4fx raw", 1 / (1 + added / requestCpu));
+      }
+      out.println(row(String.valueOf(threads), "stub", fmt(stub.opsPerMicro()), fmt(stubCpu),
+          bytes(stub), "", "", ""));
+      out.println(row(String.valueOf(threads), "resilient (stub inside)",
+          fmt(resilient.opsPerMicro()), fmt(resilientCpu), bytes(resilient),
+          fmt(added) + " ns, " + addedBytes + " B", share, bound));
     }
-    out.println(share.append('.'));
     out.println();
   }
 
@@ -429,7 +439,7 @@ public final class Report {
     if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
       return "—";
     }
-    return String.format(Locale.ROOT, ratio < 0.1 ? "%.3fx" : "%.2fx", ratio);
+    return String.format(Locale.ROOT, "%.3fx", ratio);
   }
 
   /** One benchmark, mode and parameter set: its measurements merged over every pass. */

@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * at once, 125 {@code sendAsync} calls each) then send a GET. The token source takes 1 ms to
  * answer, so every caller arrives while the fetch is in flight. Metric: token requests per
  * expiry (the {@code tokenFetches} counter, one storm per iteration); target exactly 1. The
- * time of a whole storm is printed too. Every response is checked to have gone out with the new
- * token.
+ * time of a whole storm is printed too. Every response is checked to have gone out with a new
+ * token, never the expired one.
  *
  * <p>The client wraps a {@link StubHttpClient} (no network: what is measured is the token
  * machinery, not a server) and a time source whose clock the benchmark moves past the token's
@@ -157,11 +157,10 @@ public class TokenStormBenchmark {
         if (expected == null) {
           expected = authorization;
         }
-        if (response.statusCode() != 200 || !authorization.equals(expected)
-            || authorization.equals(expired)) {
+        // A second token in one storm is not an error here: it is what tokenFetches counts.
+        if (response.statusCode() != 200 || authorization.equals(expired)) {
           throw new IllegalStateException("a caller went out with '" + authorization
-              + "' instead of one fresh token (first seen: '" + expected + "', expired: '"
-              + expired + "')");
+              + "', the expired token, or got status " + response.statusCode());
         }
         ok++;
       }
