@@ -9,6 +9,10 @@ import java.util.Objects;
  * <p>The message reads {@code max retry attempts (3) reached: <last failure's message>}; the
  * cause is the last failure and the earlier failures are {@linkplain #getSuppressed()
  * suppressed}, oldest first.
+ *
+ * <p>It carries no stack trace of its own: its cause holds the one that matters (for a
+ * synchronous call that includes the caller's frames), and not capturing a second one keeps
+ * giving up cheap when an outage makes every call give up (BENCHMARKS.md B4).
  */
 public class RetryExhaustedException extends RuntimeException {
 
@@ -26,7 +30,7 @@ public class RetryExhaustedException extends RuntimeException {
    */
   public RetryExhaustedException(
       GiveUpReason reason, String detail, int attempts, Throwable lastFailure) {
-    super(message(detail, lastFailure), lastFailure);
+    super(message(detail, lastFailure), lastFailure, true, false);
     this.reason = Objects.requireNonNull(reason, "reason");
     this.attempts = attempts;
   }
