@@ -249,13 +249,14 @@ public final class Report {
       List<Double> fetches = storm.secondaryIterations.getOrDefault("tokenFetches", List.of());
       double min = fetches.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
       double max = fetches.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-      out.println("| storms | token requests per storm (min–max) | ms per storm best | ms per storm median |");
-      out.println("|---|---|---|---|");
+      long extra = fetches.stream().filter(f -> f > 1).count();
+      out.println("| storms | token requests per storm (min–max) | storms with more than 1 | ms per storm best | ms per storm median |");
+      out.println("|---|---|---|---|---|");
       out.println(row(String.valueOf(fetches.size()), fmt(min) + "–" + fmt(max),
-          fmt(storm.nanos() / 1e6), fmt(storm.medianNanos() / 1e6)));
+          String.valueOf(extra), fmt(storm.nanos() / 1e6), fmt(storm.medianNanos() / 1e6)));
       out.println();
       targets.add(new String[] {"B6", "exactly 1 token request per expiry",
-          fmt(min) + "–" + fmt(max) + " over " + fetches.size() + " storms",
+          fmt(min) + "–" + fmt(max) + " (" + extra + " of " + fetches.size() + " storms sent more than 1)",
           verdict(!fetches.isEmpty() && min == 1 && max == 1)});
     }
     if (volatileRead != null && ours != null) {
