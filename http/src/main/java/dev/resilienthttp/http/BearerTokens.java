@@ -83,8 +83,17 @@ final class BearerTokens {
    */
   CompletableFuture<Cached> refresh(Duration timeout) {
     return timeout == null
-        ? refreshes.join(FLIGHT, key -> fetch())
-        : refreshes.join(FLIGHT, timeout, key -> fetch());
+        ? refreshes.join(FLIGHT, key -> fetchIfStale())
+        : refreshes.join(FLIGHT, timeout, key -> fetchIfStale());
+  }
+
+  /* A caller that found the token stale may reach the flight just after another fetch landed
+   * and filled the cache: starting a new flight then would fetch a second token for one expiry
+   * (seen once in 60 storms of 1,000 callers, BENCHMARKS.md B6). So a flight looks at the cache
+   * again before it fetches. */
+  private CompletionStage<Cached> fetchIfStale() {
+    Cached cached = fresh(time.nanoTime());
+    return cached != null ? CompletableFuture.completedFuture(cached) : fetch();
   }
 
   /**
