@@ -24,8 +24,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +31,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -110,7 +106,7 @@ class RetryMatrixTest {
         case POST_WITH_IDEMPOTENCY_KEY:
           return builder.header("Idempotency-Key", "k-42").POST(BodyPublishers.ofString("{\"post\":2}")).build();
         default:
-          return builder.POST(BodyPublishers.fromPublisher(oneShotBody())).build();
+          return builder.POST(BodyPublishers.fromPublisher(BearerTokenTest.oneShotBody("{\"one-shot\":1}"))).build();
       }
     }
 
@@ -291,34 +287,5 @@ class RetryMatrixTest {
       }
       return cause;
     }
-  }
-
-  /** A body that can be read once: a second subscriber gets an error, never the bytes. */
-  private static Flow.Publisher<ByteBuffer> oneShotBody() {
-    AtomicBoolean used = new AtomicBoolean();
-    byte[] bytes = "{\"one-shot\":1}".getBytes(StandardCharsets.UTF_8);
-    return subscriber -> {
-      boolean first = used.compareAndSet(false, true);
-      subscriber.onSubscribe(new Flow.Subscription() {
-        private final AtomicBoolean done = new AtomicBoolean();
-
-        @Override
-        public void request(long n) {
-          if (done.compareAndSet(false, true)) {
-            if (first) {
-              subscriber.onNext(ByteBuffer.wrap(bytes));
-              subscriber.onComplete();
-            } else {
-              subscriber.onError(new IllegalStateException("a one-shot body was subscribed twice"));
-            }
-          }
-        }
-
-        @Override
-        public void cancel() {
-          done.set(true);
-        }
-      });
-    };
   }
 }

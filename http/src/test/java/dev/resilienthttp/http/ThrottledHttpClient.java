@@ -1,23 +1,15 @@
 package dev.resilienthttp.http;
 
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * A plain {@link HttpClient} that forwards to another but has at most {@code limit} exchanges on
@@ -26,15 +18,14 @@ import javax.net.ssl.SSLParameters;
  * connections beyond it, and the kernel retries them only after seconds. The calls stay
  * concurrent at the client under test, which is what those tests are about.
  */
-final class ThrottledHttpClient extends HttpClient {
+final class ThrottledHttpClient extends ForwardingHttpClient {
 
-  private final HttpClient delegate;
   private final Semaphore permits;
   private final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
   private volatile boolean paused;
 
   ThrottledHttpClient(HttpClient delegate, int limit) {
-    this.delegate = delegate;
+    super(delegate);
     this.permits = new Semaphore(limit);
   }
 
@@ -115,50 +106,5 @@ final class ThrottledHttpClient extends HttpClient {
       }
       next.run();
     }
-  }
-
-  @Override
-  public Optional<CookieHandler> cookieHandler() {
-    return delegate.cookieHandler();
-  }
-
-  @Override
-  public Optional<Duration> connectTimeout() {
-    return delegate.connectTimeout();
-  }
-
-  @Override
-  public Redirect followRedirects() {
-    return delegate.followRedirects();
-  }
-
-  @Override
-  public Optional<ProxySelector> proxy() {
-    return delegate.proxy();
-  }
-
-  @Override
-  public SSLContext sslContext() {
-    return delegate.sslContext();
-  }
-
-  @Override
-  public SSLParameters sslParameters() {
-    return delegate.sslParameters();
-  }
-
-  @Override
-  public Optional<Authenticator> authenticator() {
-    return delegate.authenticator();
-  }
-
-  @Override
-  public Version version() {
-    return delegate.version();
-  }
-
-  @Override
-  public Optional<Executor> executor() {
-    return delegate.executor();
   }
 }
