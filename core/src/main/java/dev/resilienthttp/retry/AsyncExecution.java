@@ -23,7 +23,7 @@ final class AsyncExecution<T> extends Execution {
   AsyncExecution(
       Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
       Supplier<? extends CompletionStage<T>> call) {
-    super(retry, retrier, startNanos, hasDeadline, deadlineNanos);
+    super(retry, retrier, startNanos, hasDeadline, deadlineNanos, true);
     this.call = call;
   }
 

@@ -1,8 +1,7 @@
 package dev.resilienthttp.retry;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -22,10 +21,22 @@ abstract class Execution implements RetryContext {
   final long deadlineNanos;
   volatile int attempts;
   long previousDelayNanos;
-  /** Failures of attempts before the current one, oldest first. */
-  private List<Throwable> earlier;
+  /**
+   * Whether another thread may read the earlier failures while they are recorded (a deadline
+   * timer of an asynchronous call): then {@link #earliest} and {@link #later} are guarded by
+   * {@code this}; a synchronous call reads and writes them on its own thread and takes no lock.
+   */
+  private final boolean guarded;
+  /** The failure of the first attempt that was retried, or {@code null}. */
+  private Throwable earliest;
+  /** Failures of later retried attempts, oldest first, in {@code later[0..laterCount)}. */
+  private Throwable[] later;
+  private int laterCount;
 
-  Execution(Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos) {
+  Execution(
+      Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
+      boolean guarded) {
+    this.guarded = guarded;
     this.retry = retry;
     this.retrier = retrier;
     this.startNanos = startNanos;
@@ -96,14 +107,37 @@ abstract class Execution implements RetryContext {
     return decision;
   }
 
-  /** Remembers the failure of an attempt that will be retried. */
+  /**
+   * Remembers the failure of an attempt that will be retried. The same instance failing again
+   * right after itself (a call rethrowing one preallocated exception) is remembered once: adding
+   * it to the suppressed list twice would say nothing more, and this keeps an outage of such a
+   * call allocation-free here.
+   */
   final void recordRetriedFailure(Throwable failure) {
-    synchronized (this) {
-      if (earlier == null) {
-        earlier = new ArrayList<>(4);
+    if (guarded) {
+      synchronized (this) {
+        remember(failure);
       }
-      earlier.add(failure);
+    } else {
+      remember(failure);
     }
+  }
+
+  private void remember(Throwable failure) {
+    if (earliest == null) {
+      earliest = failure;
+      return;
+    }
+    Throwable latest = laterCount == 0 ? earliest : later[laterCount - 1];
+    if (failure == latest) {
+      return;
+    }
+    if (later == null) {
+      later = new Throwable[4];
+    } else if (laterCount == later.length) {
+      later = Arrays.copyOf(later, laterCount * 2);
+    }
+    later[laterCount++] = failure;
   }
 
   /** The exception for a give-up decision on {@code last}. */
@@ -115,16 +149,31 @@ abstract class Execution implements RetryContext {
     return exhausted;
   }
 
-  /** Adds the failures of earlier attempts as suppressed to {@code target}. */
+  /**
+   * Adds the failures of earlier attempts as suppressed to {@code target}, oldest first, leaving
+   * out {@code target} itself and {@code except}.
+   */
   final void addEarlierTo(Throwable target, Throwable except) {
-    List<Throwable> copy;
-    synchronized (this) {
-      if (earlier == null) {
-        return;
-      }
-      copy = List.copyOf(earlier);
+    if (!guarded) {
+      addEarlier(target, except, earliest, later, laterCount);
+      return;
     }
-    for (Throwable failure : copy) {
+    Throwable first;
+    Throwable[] rest;
+    synchronized (this) {
+      first = earliest;
+      rest = laterCount == 0 ? null : Arrays.copyOf(later, laterCount);
+    }
+    addEarlier(target, except, first, rest, rest == null ? 0 : rest.length);
+  }
+
+  private static void addEarlier(
+      Throwable target, Throwable except, Throwable first, Throwable[] rest, int restCount) {
+    if (first != null && first != target && first != except) {
+      target.addSuppressed(first);
+    }
+    for (int i = 0; i < restCount; i++) {
+      Throwable failure = rest[i];
       if (failure != target && failure != except) {
         target.addSuppressed(failure);
       }

@@ -72,9 +72,9 @@ public interface Retrier {
       return RetryDecision.rethrow();
     }
     if (attempt >= maxAttempts()) {
-      return RetryDecision.giveUp(GiveUpReason.MAX_ATTEMPTS, RetryDecision.maxAttemptsDetail(maxAttempts()));
+      return Decisions.maxAttempts(maxAttempts());
     }
-    return RetryDecision.retryAfterNanos(delayNanos(context, failure, attempt));
+    return Decisions.retryAfterNanos(delayNanos(context, failure, attempt));
   }
 
   /**

@@ -56,7 +56,7 @@ public sealed interface RetryDecision {
 
   /** Retry after {@code delayNanos} nanoseconds. */
   static RetryDecision retryAfterNanos(long delayNanos) {
-    return new RetryAfter(delayNanos);
+    return Decisions.retryAfterNanos(delayNanos);
   }
 
   /** Give up for {@code reason}; {@code detail} starts the exception message. */

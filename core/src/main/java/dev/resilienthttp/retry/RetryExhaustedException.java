@@ -20,6 +20,9 @@ public class RetryExhaustedException extends RuntimeException {
 
   private final GiveUpReason reason;
   private final int attempts;
+  private final String detail;
+  /** The message, built on first use: most exhaustions under an outage are never printed. */
+  private transient String message;
 
   /**
    * @param reason why the engine gave up; never {@link GiveUpReason#NOT_RETRYABLE}
@@ -30,17 +33,30 @@ public class RetryExhaustedException extends RuntimeException {
    */
   public RetryExhaustedException(
       GiveUpReason reason, String detail, int attempts, Throwable lastFailure) {
-    super(message(detail, lastFailure), lastFailure, true, false);
+    super(null, lastFailure, true, false);
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.detail = Objects.requireNonNull(detail, "detail");
     this.attempts = attempts;
   }
 
-  private static String message(String detail, Throwable lastFailure) {
-    if (lastFailure == null) {
-      return detail;
+  /**
+   * Returns {@code <detail>: <last failure's message>} (its class name if it has no message),
+   * or the detail alone when there was no failure.
+   */
+  @Override
+  public String getMessage() {
+    String built = message;
+    if (built == null) {
+      Throwable last = getCause();
+      if (last == null) {
+        built = detail;
+      } else {
+        String lastMessage = last.getMessage();
+        built = detail + ": " + (lastMessage != null ? lastMessage : last.getClass().getName());
+      }
+      message = built; // a racing thread builds an equal string: no lock needed
     }
-    String last = lastFailure.getMessage();
-    return detail + ": " + (last != null ? last : lastFailure.getClass().getName());
+    return built;
   }
 
   /** Why the engine gave up. */

@@ -8,7 +8,7 @@ final class SyncExecution<T, E extends Exception> extends Execution {
   SyncExecution(
       Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
       CheckedSupplier<T, E> call) {
-    super(retry, retrier, startNanos, hasDeadline, deadlineNanos);
+    super(retry, retrier, startNanos, hasDeadline, deadlineNanos, false);
     this.call = call;
   }
 

@@ -3,9 +3,12 @@ package dev.resilienthttp.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.time.TimeSource;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +48,73 @@ class RetryHotPathTest {
     assertThat((double) allocated / MEASURED_CALLS)
         .as("bytes allocated per call (%d in all over %d calls)", allocated, MEASURED_CALLS)
         .isLessThan(1.0);
+  }
+
+  /*
+   * An outage makes every call give up, so giving up must stay cheap. What a give-up needs is
+   * the call's own state and the RetryExhaustedException the caller gets (message, cause,
+   * attempts): the exception is about 56 bytes with compressed references, and the JIT can keep
+   * the call state off the heap (the bound leaves room for a JVM that does not). Everything else
+   * (decisions, the message text, the list of earlier failures when they are all one instance)
+   * is built once or not at all; before that, this path allocated about 450 bytes per call.
+   */
+  @Test
+  void givingUpOnACallRethrowingOnePreallocatedFailureAllocatesOnlyTheExhaustionException()
+      throws Throwable {
+    AllocationCounter counter = AllocationCounter.forCurrentThread();
+    Retry retry = Retry.builder()
+        .retrier(FixedDelayRetrier.of(3, Duration.ZERO))
+        .timeSource(NoWaits.INSTANCE)
+        .build();
+    IllegalStateException preallocated = new IllegalStateException("backend failed");
+    CheckedSupplier<String, RuntimeException> failing = () -> {
+      throw preallocated;
+    };
+    for (int i = 0; i < WARM_UP_CALLS; i++) {
+      sink = giveUp(retry, failing);
+    }
+    counter.bytes();
+
+    long before = counter.bytes();
+    for (int i = 0; i < MEASURED_CALLS; i++) {
+      sink = giveUp(retry, failing);
+    }
+    long allocated = counter.bytes() - before;
+
+    RetryExhaustedException last = (RetryExhaustedException) sink;
+    assertThat(last.getCause()).isSameAs(preallocated);
+    assertThat(last.attempts()).isEqualTo(3);
+    assertThat((double) allocated / MEASURED_CALLS)
+        .as("bytes allocated per call (%d in all over %d calls)", allocated, MEASURED_CALLS)
+        .isLessThanOrEqualTo(MAX_BYTES_PER_GIVE_UP);
+  }
+
+  private static final double MAX_BYTES_PER_GIVE_UP = 128;
+
+  private static Object giveUp(Retry retry, CheckedSupplier<String, RuntimeException> failing) {
+    try {
+      return retry.call(failing);
+    } catch (RetryExhaustedException exhausted) {
+      return exhausted;
+    }
+  }
+
+  /** Skips every wait; the clock reads the JVM's own (a give-up does not depend on it). */
+  private enum NoWaits implements TimeSource {
+    INSTANCE;
+
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public void sleep(long nanos) {}
+
+    @Override
+    public ScheduledTask schedule(Runnable task, long delayNanos) {
+      throw new UnsupportedOperationException("a synchronous call schedules nothing");
+    }
   }
 
   /** Reads the bytes allocated so far by one thread; skips the test where that is unsupported. */

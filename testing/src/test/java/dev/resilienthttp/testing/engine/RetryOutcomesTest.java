@@ -82,6 +82,54 @@ class RetryOutcomesTest {
   }
 
   @BothPaths
+  void everyDistinctEarlierFailureIsSuppressedOldestFirstHoweverMany(EnginePath path) {
+    Retry retry = retry(FixedDelayRetrier.of(8, Duration.ofMillis(100)));
+
+    Outcome<String> outcome = path.run(retry, time, attempt -> {
+      throw thrown(new IOException("boom " + attempt));
+    });
+
+    assertThat(outcome.attempts()).isEqualTo(8);
+    assertThat(outcome.failure().getCause()).isSameAs(thrown.get(7));
+    assertThat(outcome.failure().getSuppressed()).containsExactlyElementsOf(thrown.subList(0, 7));
+  }
+
+  @BothPaths
+  void oneInstanceFailingSeveralTimesInARowIsSuppressedOnce(EnginePath path) {
+    Retry retry = retry(FixedDelayRetrier.of(6, Duration.ofMillis(100)));
+    IOException repeated = new IOException("same instance");
+    IOException other = new IOException("another");
+
+    // attempts 1-3 throw `repeated`, 4 `other`, 5 `repeated` again, 6 (the last) `other`
+    Outcome<String> outcome = path.run(retry, time, attempt -> {
+      throw attempt <= 3 || attempt == 5 ? repeated : other;
+    });
+
+    assertThat(outcome.attempts()).isEqualTo(6);
+    assertThat(outcome.failure()).hasMessage("max retry attempts (6) reached: another");
+    assertThat(outcome.failure().getCause()).isSameAs(other);
+    // The run of three is remembered once, and again after `other` broke the run; `other` is the
+    // cause, so it is not suppressed as well.
+    assertThat(outcome.failure().getSuppressed()).containsExactly(repeated, repeated);
+  }
+
+  @BothPaths
+  void aCallRethrowingOnePreallocatedFailureGetsItAsCauseAndNothingSuppressed(EnginePath path) {
+    Retry retry = retry(FixedDelayRetrier.of(3, Duration.ofMillis(100)));
+    IllegalStateException preallocated = new IllegalStateException("backend failed");
+
+    Outcome<String> outcome = path.run(retry, time, attempt -> {
+      throw preallocated;
+    });
+
+    assertThat(outcome.attempts()).isEqualTo(3);
+    assertThat(outcome.failure()).hasMessage("max retry attempts (3) reached: backend failed");
+    assertThat(outcome.failure().getCause()).isSameAs(preallocated);
+    assertThat(outcome.failure().getSuppressed()).isEmpty();
+    assertThat(preallocated.getSuppressed()).isEmpty();
+  }
+
+  @BothPaths
   void exhaustionNamesTheFailureTypeWhenTheLastFailureHasNoMessage(EnginePath path) {
     Retry retry = retry(FixedDelayRetrier.of(2, Duration.ofMillis(100)));
 
