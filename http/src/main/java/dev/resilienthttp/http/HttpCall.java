@@ -261,12 +261,11 @@ final class HttpCall<T> implements Retrier {
     if (tokens == null) {
       return null;
     }
-    long now = client.time.nanoTime();
-    BearerTokens.Cached fresh = tokens.fresh(now);
+    BearerTokens.Cached fresh = tokens.fresh();
     if (fresh != null) {
       return fresh;
     }
-    Duration left = timeLeft(now);
+    Duration left = timeLeft(client.time.nanoTime());
     if (left != null && (left.isZero() || left.isNegative())) {
       throw tokenDeadline();
     }
@@ -283,12 +282,11 @@ final class HttpCall<T> implements Retrier {
 
   /** As {@link #tokenSync()}, for an asynchronous attempt: never blocks. */
   private CompletableFuture<BearerTokens.Cached> tokenAsync() {
-    long now = client.time.nanoTime();
-    BearerTokens.Cached fresh = tokens.fresh(now);
+    BearerTokens.Cached fresh = tokens.fresh();
     if (fresh != null) {
       return CompletableFuture.completedFuture(fresh);
     }
-    Duration left = timeLeft(now);
+    Duration left = timeLeft(client.time.nanoTime());
     if (left != null && (left.isZero() || left.isNegative())) {
       return CompletableFuture.failedFuture(tokenDeadline());
     }

@@ -230,12 +230,12 @@ class AuthFailureRetryTest {
     ResilientHttpClient client = f.client(Retrier.none()).listener(times).build();
 
     CompletableFuture<HttpResponse<String>> a = f.start(path, client, f.get("/api"));
-    stepUntil(f, () -> f.events.retryDelays.contains(MS_100) && f.time.pendingTasks() == 1, "a waits 100 ms");
+    stepUntil(f, () -> f.events.retryDelays.contains(MS_100) && f.pendingCallTimers() == 1, "a waits 100 ms");
     f.time.advance(Duration.ofMillis(40));
     CompletableFuture<HttpResponse<String>> c = f.start(path, client, f.get("/api"));
-    stepUntil(f, () -> f.events.retryDelays.contains(Duration.ofMillis(60)) && f.time.pendingTasks() == 2,
+    stepUntil(f, () -> f.events.retryDelays.contains(Duration.ofMillis(60)) && f.pendingCallTimers() == 2,
         "c joins a's wait, which has 60 ms left");
-    f.drive(() -> f.time.pendingTasks() >= unfinished(a, c), a, c);
+    f.drive(() -> f.pendingCallTimers() >= unfinished(a, c), a, c);
 
     assertThat(AuthFixture.outcome(a).response().statusCode()).isEqualTo(401);
     assertThat(AuthFixture.outcome(c).response().statusCode()).isEqualTo(401);
@@ -258,7 +258,7 @@ class AuthFailureRetryTest {
         .build();
 
     CompletableFuture<HttpResponse<String>> patient = f.start(path, client, f.get("/api"));
-    stepUntil(f, () -> f.time.pendingTasks() == 1 && f.events.retryDelays.contains(Duration.ofMillis(400)),
+    stepUntil(f, () -> f.pendingCallTimers() == 1 && f.events.retryDelays.contains(Duration.ofMillis(400)),
         "the patient caller waits 400 ms");
     CompletableFuture<HttpResponse<String>> hurried =
         f.start(path, client, ResilientRequests.callTimeout(f.get("/api"), Duration.ofMillis(50)));
@@ -288,7 +288,7 @@ class AuthFailureRetryTest {
     ResilientHttpClient client = f.client(Retrier.none()).authFailureRetries(3, Duration.ofMillis(400)).build();
 
     CompletableFuture<HttpResponse<String>> patient = f.start(path, client, f.get("/api"));
-    stepUntil(f, () -> f.time.pendingTasks() == 1 && f.events.retryDelays.contains(Duration.ofMillis(400)),
+    stepUntil(f, () -> f.pendingCallTimers() == 1 && f.events.retryDelays.contains(Duration.ofMillis(400)),
         "the patient caller waits 400 ms");
     CompletableFuture<HttpResponse<String>> leaving;
     Thread leavingThread = null;
@@ -306,7 +306,7 @@ class AuthFailureRetryTest {
       leavingThread.start();
       leaving = outcome;
     }
-    stepUntil(f, () -> f.events.retryDelays.size() == 4 && f.time.pendingTasks() == 2,
+    stepUntil(f, () -> f.events.retryDelays.size() == 4 && f.pendingCallTimers() == 2,
         "the second caller joins the wait");
     assertThat(f.events.retryDelays).containsExactly(Duration.ZERO, Duration.ofMillis(400), Duration.ZERO,
         Duration.ofMillis(400));
@@ -326,7 +326,7 @@ class AuthFailureRetryTest {
     } else {
       assertThat(failure).isInstanceOf(RetryCancelledException.class).hasMessage("cancelled during retry wait");
     }
-    assertThat(f.time.pendingTasks()).as("only the patient caller's wait is left").isEqualTo(1);
+    assertThat(f.pendingCallTimers()).as("only the patient caller's wait is left").isEqualTo(1);
 
     f.drive(() -> true, patient);
 

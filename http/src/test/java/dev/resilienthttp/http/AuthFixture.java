@@ -6,6 +6,8 @@ import dev.resilienthttp.http.Harness.Path;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.testing.FaultServer;
 import dev.resilienthttp.testing.VirtualTime;
+import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.time.TimeSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -39,6 +42,8 @@ final class AuthFixture implements AutoCloseable {
   static final String TOKEN_PATH = "/auth/token";
 
   final VirtualTime time;
+  /** The clients' time: {@link #time}, counting the token refresh timers apart from the calls' own. */
+  final TokenTimers clientTime;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   final Harness.Events events = new Harness.Events();
   final AuthEvents auth = new AuthEvents();
@@ -56,6 +61,7 @@ final class AuthFixture implements AutoCloseable {
   AuthFixture(FaultServer server, VirtualTime time) {
     this.server = server;
     this.time = time;
+    this.clientTime = new TokenTimers(time);
   }
 
   /** A client on virtual time with a token source on the server's token endpoint (1 h tokens). */
@@ -71,13 +77,16 @@ final class AuthFixture implements AutoCloseable {
   ResilientHttpClient.Builder client(HttpClient delegate, Retrier retrier, TokenSource tokens) {
     return ResilientHttpClient.newBuilder(delegate)
         .retrier(retrier)
-        .timeSource(time)
+        .timeSource(clientTime)
         .listener(events)
         .authListener(auth)
         .bearerTokens(tokens);
   }
 
-  /** Fetches {@code POST /auth/token} on the server; the body is the token, valid for {@code lifetime}. */
+  /**
+   * Fetches {@code POST /auth/token} on the server; the body is the token, valid for {@code
+   * lifetime} ({@code null}: without expiry).
+   */
   TokenSource tokenEndpoint(Duration lifetime) {
     return tokenEndpoint(server.uri(TOKEN_PATH), lifetime);
   }
@@ -92,7 +101,9 @@ final class AuthFixture implements AutoCloseable {
             throw new CompletionException(
                 new IOException("token endpoint answered " + response.statusCode()));
           }
-          return AccessToken.of(response.body(), lifetime);
+          return lifetime == null
+              ? AccessToken.withoutExpiry(response.body())
+              : AccessToken.of(response.body(), lifetime);
         });
   }
 
@@ -116,21 +127,29 @@ final class AuthFixture implements AutoCloseable {
 
   /**
    * Makes one call and moves virtual time whenever a timer is due until it completes: for calls
-   * whose timers are only their own waits, one at a time.
+   * whose timers are only their own waits, one at a time. A cached token's refresh timer alone
+   * does not move the clock (the call would jump to it while its request is on the wire); it runs
+   * when the clock passes it.
    */
   Outcome<String> call(Path path, ResilientHttpClient client, HttpRequest request) {
-    return outcome(time.drive(start(path, client, request)));
+    return outcome(time.drive(start(path, client, request), () -> pendingCallTimers() > 0));
   }
 
   /**
-   * Drives virtual time while {@code mayAdvance} says so, until {@code calls} complete; each
-   * call's completion wakes the driver to look at {@code mayAdvance} again.
+   * Drives virtual time while {@code mayAdvance} says so and a timer other than a token refresh
+   * is pending, until {@code calls} complete; each call's completion wakes the driver to look at
+   * {@code mayAdvance} again.
    */
   void drive(BooleanSupplier mayAdvance, CompletableFuture<?>... calls) {
     for (CompletableFuture<?> call : calls) {
       call.whenComplete((result, failure) -> time.wake());
     }
-    time.drive(CompletableFuture.allOf(calls), mayAdvance);
+    time.drive(CompletableFuture.allOf(calls), () -> pendingCallTimers() > 0 && mayAdvance.getAsBoolean());
+  }
+
+  /** The tasks pending on {@link #time} other than the clients' token refresh timers. */
+  int pendingCallTimers() {
+    return time.pendingTasks() - clientTime.pendingRefreshes();
   }
 
   static Outcome<String> outcome(CompletableFuture<HttpResponse<String>> future) {
@@ -183,6 +202,68 @@ final class AuthFixture implements AutoCloseable {
   @Override
   public void close() {
     syncCallers.shutdownNow();
+  }
+
+  /**
+   * The virtual clock as the clients see it, counting the bearer-token refresh timers pending on
+   * it. The count is raised before such a timer is queued and lowered after it left the queue,
+   * so {@code time.pendingTasks() - pendingRefreshes()} never counts a refresh timer as a call's
+   * (for a moment it may miss a call's timer instead; a driver that looked then is woken to look
+   * again).
+   */
+  static final class TokenTimers implements TimeSource {
+    private final VirtualTime time;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger scheduled = new AtomicInteger();
+
+    TokenTimers(VirtualTime time) {
+      this.time = time;
+    }
+
+    int pendingRefreshes() {
+      return pending.get();
+    }
+
+    /** How many refresh timers were ever scheduled. */
+    int scheduledRefreshes() {
+      return scheduled.get();
+    }
+
+    @Override
+    public long nanoTime() {
+      return time.nanoTime();
+    }
+
+    @Override
+    public void sleep(long nanos) throws InterruptedException {
+      time.sleep(nanos);
+    }
+
+    @Override
+    public ScheduledTask schedule(Runnable task, long delayNanos) {
+      if (!(task instanceof BearerTokens.RefreshDue)) {
+        return time.schedule(task, delayNanos);
+      }
+      scheduled.incrementAndGet();
+      pending.incrementAndGet();
+      ScheduledTask timer = time.schedule(() -> {
+        left();
+        task.run();
+      }, delayNanos);
+      return () -> {
+        boolean cancelled = timer.cancel();
+        if (cancelled) {
+          left();
+        }
+        return cancelled;
+      };
+    }
+
+    /** A refresh timer left the queue: a driver that looked meanwhile looks again. */
+    private void left() {
+      pending.decrementAndGet();
+      time.wake();
+    }
   }
 
   /** Records the auth listener's events. Thread-safe. */

@@ -95,6 +95,49 @@ class BearerTokenTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Path.class)
+  void aTokenIsUsedUntilTheNanosecondBeforeItsRefreshPointAndNeverFromIt(Path path, FaultServer server) {
+    AuthFixture f = fixture(server);
+    tokens(server);
+    ResilientHttpClient client = f.client(Retrier.none(), f.tokenEndpoint(Duration.ofMinutes(5))).build();
+
+    f.call(path, client, f.get("/api"));
+    f.time.advance(Duration.ofSeconds(270).minusNanos(1)); // refresh point: 5 min - 30 s
+    f.call(path, client, f.get("/api"));
+    f.call(path, client, f.get("/api"));
+    assertThat(f.tokenRequests()).isEqualTo(1);
+    f.time.advance(Duration.ofNanos(1));
+    assertThat(client.tokens.fresh()).as("dropped by its timer, before any call reads it").isNull();
+    f.call(path, client, f.get("/api"));
+    f.call(path, client, f.get("/api"));
+
+    assertThat(f.authorizations("/api"))
+        .containsExactly("Bearer t1", "Bearer t1", "Bearer t1", "Bearer t2", "Bearer t2");
+    assertThat(f.tokenRequests()).isEqualTo(2);
+    assertThat(f.time.elapsed()).as("the calls did not move the clock").isEqualTo(Duration.ofSeconds(270));
+    assertThat(f.clientTime.pendingRefreshes()).as("t2's timer; t1's ran").isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void aTokenWithoutALifetimeIsUsedUntilRefusedAndSchedulesNoTimer(Path path, FaultServer server) {
+    AuthFixture f = fixture(server);
+    tokens(server);
+    server.script("GET", "/api", Fault.ok("a"), Fault.ok("b"), Fault.status(401), Fault.ok("c"));
+    ResilientHttpClient client = f.client(Retrier.none(), f.tokenEndpoint(null)).build();
+
+    f.call(path, client, f.get("/api"));
+    f.time.advance(Duration.ofDays(3_650));
+    f.call(path, client, f.get("/api"));
+    f.call(path, client, f.get("/api")); // refused: replayed once with a new token
+
+    assertThat(f.authorizations("/api")).containsExactly("Bearer t1", "Bearer t1", "Bearer t1", "Bearer t2");
+    assertThat(f.tokenRequests()).isEqualTo(2);
+    assertThat(f.clientTime.scheduledRefreshes()).as("no refresh timer").isZero();
+    assertThat(f.auth.refreshed).containsExactly(Optional.empty(), Optional.empty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
   void theRefreshSkewIsSettableAndAShortLivedTokenIsReplacedHalfwayThroughItsLife(Path path, FaultServer server) {
     AuthFixture f = fixture(server);
     tokens(server);

@@ -24,7 +24,7 @@ class BearerTokensRaceTest {
                 AccessToken.of("t" + fetches.incrementAndGet(), Duration.ofMinutes(10))),
             request -> true, Duration.ofSeconds(30), time, new AuthListener() {});
 
-    assertThat(tokens.fresh(time.nanoTime())).as("nothing cached yet: both callers see it stale").isNull();
+    assertThat(tokens.fresh()).as("nothing cached yet: both callers see it stale").isNull();
     BearerTokens.Cached first = tokens.refresh(null).get();
     BearerTokens.Cached second = tokens.refresh(null).get();
 

@@ -155,9 +155,9 @@ class TokenStampedeTest {
     }
     assertThat(wire.queued()).isEqualTo(callers);
     wire.resume();
-    AuthFixture.awaitTrue(() -> f.auth.rejected.size() == callers && f.time.pendingTasks() == callers,
+    AuthFixture.awaitTrue(() -> f.auth.rejected.size() == callers && f.pendingCallTimers() == callers,
         () -> "every caller was refused (" + f.auth.rejected.size() + ") and its replay is due ("
-            + f.time.pendingTasks() + "); the server read " + server.requestCount("GET", "/api")
+            + f.pendingCallTimers() + "); the server read " + server.requestCount("GET", "/api")
             + "; calls done: " + calls.stream().filter(CompletableFuture::isDone).count());
     f.time.advance(Duration.ZERO); // the replays start, and wait for the one refresh
 
