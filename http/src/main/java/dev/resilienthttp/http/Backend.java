@@ -94,6 +94,11 @@ final class Backend {
     }
   }
 
+  /** Whether a Retry-After ever gated this backend: if not, {@link #gateWaitNanos} is 0 at any time. */
+  boolean isGated() {
+    return gated;
+  }
+
   /** How long a new call must wait before its first attempt, in nanoseconds; 0 when open. */
   long gateWaitNanos(long nowNanos) {
     if (!gated) {

@@ -92,7 +92,7 @@ final class BearerTokens {
   /** Whether a bearer token goes on {@code request} (the caller's unmarked request). */
   boolean appliesTo(HttpRequest marked, HttpRequest request) {
     return !ResilientRequests.isTokenFetch(marked)
-        && request.headers().firstValue("Authorization").isEmpty()
+        && !HttpCall.hasHeader(request, "Authorization")
         && appliesTo.test(request);
   }
 

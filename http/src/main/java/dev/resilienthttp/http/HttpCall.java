@@ -59,6 +59,7 @@ final class HttpCall<T> implements Retrier {
   private final boolean replayableBody;
   private final TrackedPublisher trackedBody;
   private final HttpRequest attemptTemplate;
+  /** When the call started, on the client's clock; read only for a deadline ({@link #callTimeout}). */
   private final long startNanos;
   private final Backend backend;
   /** This call's bound, the request's own or the client's; {@code null}: none. */
@@ -89,9 +90,10 @@ final class HttpCall<T> implements Retrier {
     this.request = ResilientRequests.unmarked(marked);
     this.handler = handler;
     this.retrier = retrier;
-    this.startNanos = client.time.nanoTime();
     Duration own = ResilientRequests.callTimeoutOf(marked);
     this.callTimeout = own != null ? own : client.callTimeout;
+    // Read only against a deadline: a call without one reads no clock of its own.
+    this.startNanos = callTimeout != null ? client.time.nanoTime() : 0L;
     this.tokens =
         client.tokens != null && backend.authBreaker != null && client.tokens.appliesTo(marked, request)
             ? client.tokens
@@ -100,7 +102,7 @@ final class HttpCall<T> implements Retrier {
     this.replayableBody =
         !ResilientRequests.isMarkedOneShot(marked)
             && (ResilientRequests.isMarkedReplayable(marked) || body.isEmpty() || knownReplayable(body.get()));
-    boolean hasKey = request.headers().firstValue(IDEMPOTENCY_KEY).isPresent();
+    boolean hasKey = hasHeader(request, IDEMPOTENCY_KEY);
     boolean idempotentMethod = client.idempotentMethods.contains(request.method());
     String generatedKey =
         !hasKey && !idempotentMethod && client.generateIdempotencyKeys ? client.idempotencyKeys.get() : null;
@@ -120,6 +122,14 @@ final class HttpCall<T> implements Retrier {
       }
       this.attemptTemplate = builder.build();
     }
+  }
+
+  /**
+   * Whether {@code request} has a header {@code name}, as {@code headers().firstValue(name)
+   * .isPresent()} says, without the stream and the Optional that {@code firstValue} allocates.
+   */
+  static boolean hasHeader(HttpRequest request, String name) {
+    return !request.headers().allValues(name).isEmpty();
   }
 
   /* Publishers of java.net.http.HttpRequest.BodyPublishers that produce the same bytes on every
@@ -231,7 +241,7 @@ final class HttpCall<T> implements Retrier {
    * @throws GateBeyondDeadlineException if the gate opens after the call's deadline
    */
   private long gateWaitNanos() throws GateBeyondDeadlineException {
-    if (!client.gateOnRetryAfter) {
+    if (!client.gateOnRetryAfter || !backend.isGated()) {
       return 0;
     }
     long now = client.time.nanoTime();
@@ -736,7 +746,7 @@ final class HttpCall<T> implements Retrier {
         // Rejected before processing: safe for every method.
         return client.retryRateLimited;
       }
-      return client.retryStatuses.contains(status) && idempotent;
+      return client.isRetryStatus(status) && idempotent;
     }
     if (failure instanceof HttpConnectTimeoutException) {
       // Nothing was sent.

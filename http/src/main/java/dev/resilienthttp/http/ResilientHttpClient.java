@@ -116,13 +116,18 @@ import javax.net.ssl.SSLParameters;
 public final class ResilientHttpClient extends HttpClient {
 
   private static final System.Logger LOG = System.getLogger("dev.resilienthttp.http");
+  /* Retry statuses are in [500, 599] and 429 is the only other candidate: a table read by status
+   * code replaces a boxed Set<Integer> lookup on every response (ClientOverheadBenchmark's
+   * hottest frame of the library's own, `-prof stack`). */
+  private static final int STATUS_TABLE_SIZE = 600;
+  private static final byte RETRY_STATUS = 1;
+  private static final byte RETRY_CANDIDATE = 2;
 
   final HttpClient delegate;
   final Retrier retrier;
   final TimeSource time;
   final Clock wallClock;
   final ResultMode resultMode;
-  final Set<Integer> retryStatuses;
   final boolean retryRateLimited;
   final boolean retryConnectionRefused;
   final Set<String> idempotentMethods;
@@ -139,6 +144,14 @@ public final class ResilientHttpClient extends HttpClient {
   private final Route[] routes;
   private final Retrier[] routeRetriers;
   private final Function<? super java.net.URI, String> backendKeys;
+  /** The default backend keys, remembered per authority; used when {@link #backendKeys} is null. */
+  private final BackendKeys defaultBackendKeys = new BackendKeys();
+  /**
+   * By status code below {@value #STATUS_TABLE_SIZE}: {@link #RETRY_STATUS} if it is among the
+   * retry statuses, {@link #RETRY_CANDIDATE} if a response of it may be retried (a retry
+   * status, or 429 when rate-limited responses are retried).
+   */
+  private final byte[] statusTable = new byte[STATUS_TABLE_SIZE];
   private final BackendRegistry<String, Backend> backends;
   private final Retry engine;
 
@@ -148,8 +161,13 @@ public final class ResilientHttpClient extends HttpClient {
     this.time = builder.time;
     this.wallClock = builder.wallClock;
     this.resultMode = builder.resultMode;
-    this.retryStatuses = Set.copyOf(builder.retryStatuses);
+    for (int status : builder.retryStatuses) {
+      statusTable[status] = RETRY_STATUS | RETRY_CANDIDATE;
+    }
     this.retryRateLimited = builder.retryRateLimited;
+    if (retryRateLimited) {
+      statusTable[429] |= RETRY_CANDIDATE;
+    }
     this.retryConnectionRefused = builder.retryConnectionRefused;
     this.idempotentMethods = Set.copyOf(builder.idempotentMethods);
     this.generateIdempotencyKeys = builder.generateIdempotencyKeys;
@@ -232,7 +250,7 @@ public final class ResilientHttpClient extends HttpClient {
   /** The backend a request to {@code uri} belongs to. */
   String backendOf(java.net.URI uri) {
     if (backendKeys == null) {
-      return Backend.keyOf(uri);
+      return defaultBackendKeys.keyOf(uri);
     }
     String key = backendKeys.apply(uri);
     if (key == null || key.isBlank()) {
@@ -286,8 +304,14 @@ public final class ResilientHttpClient extends HttpClient {
     return delegate;
   }
 
+  /** Whether a response of {@code status} may be retried: a retry status, or 429 when retried. */
   boolean isRetryCandidate(int status) {
-    return (status == 429 && retryRateLimited) || retryStatuses.contains(status);
+    return status >= 0 && status < STATUS_TABLE_SIZE && (statusTable[status] & RETRY_CANDIDATE) != 0;
+  }
+
+  /** Whether {@code status} is among the retry statuses ({@link Builder#retryStatuses}). */
+  boolean isRetryStatus(int status) {
+    return status >= 0 && status < STATUS_TABLE_SIZE && (statusTable[status] & RETRY_STATUS) != 0;
   }
 
   private <T> HttpCall<T> newCall(HttpRequest request, BodyHandler<T> handler) {
