@@ -240,6 +240,7 @@ public final class Report {
     out.println();
     Result storm = find("TokenStormBenchmark.storm", "ss");
     Result volatileRead = find("TokenReadBenchmark.read", "avgt", "impl", "volatile_read");
+    Result ownField = find("TokenReadBenchmark.read", "avgt", "impl", "volatile_read_own_field");
     Result ours = find("TokenReadBenchmark.read", "avgt", "impl", "ours");
     if (storm == null && (volatileRead == null || ours == null)) {
       notRun("B6");
@@ -262,12 +263,20 @@ public final class Report {
     if (volatileRead != null && ours != null) {
       out.println("| valid-token read | ns/op best | ns/op median | B/op |");
       out.println("|---|---|---|---|");
-      out.println(row("volatile read", fmt(volatileRead.nanos()), fmt(volatileRead.medianNanos()),
-          bytes(volatileRead)));
+      out.println(row("volatile read (of a holder reached through a field, as ours)",
+          fmt(volatileRead.nanos()), fmt(volatileRead.medianNanos()), bytes(volatileRead)));
+      if (ownField != null) {
+        out.println(row("volatile read (of the reader's own field: one load fewer)",
+            fmt(ownField.nanos()), fmt(ownField.medianNanos()), bytes(ownField)));
+      }
       out.println(row("ours (`BearerTokens.fresh`)", fmt(ours.nanos()), fmt(ours.medianNanos()),
           bytes(ours)));
       out.println();
       maxRatio("B6", "valid-token read <= 1.2x a volatile read", ours.nanos(), volatileRead.nanos(), 1.2);
+      if (ownField != null) {
+        maxRatio("B6 (against a read of the reader's own field)", "valid-token read <= 1.2x a volatile read",
+            ours.nanos(), ownField.nanos(), 1.2);
+      }
     }
   }
 
