@@ -202,7 +202,9 @@ public final class VirtualTime implements TimeSource {
    *
    * <p>It moves the clock whenever a task is queued, so it suits calls whose attempts complete
    * before control comes back to the scheduler, or that do real I/O but have no timer pending
-   * meanwhile (no deadline). Otherwise use {@link #drive(CompletableFuture, BooleanSupplier)}.
+   * meanwhile: no deadline, and no cached bearer token with a lifetime (a client schedules the
+   * token's refresh point, so the clock would jump there while a request is on the wire).
+   * Otherwise use {@link #drive(CompletableFuture, BooleanSupplier)}.
    *
    * @throws AssertionError if nothing happens for 30 s of real time (a hung test)
    */
