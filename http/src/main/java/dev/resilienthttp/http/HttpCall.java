@@ -251,7 +251,11 @@ final class HttpCall<T> implements Retrier {
           "backend " + backend.key + " asked callers to wait " + format(Duration.ofNanos(wait))
               + " (Retry-After), more than the cap of " + format(client.retryAfterCap));
     }
-    if (wait > 0 && callTimeout != null) {
+    if (wait <= 0) {
+      return 0;
+    }
+    long extra = releaseSpread(wait);
+    if (callTimeout != null) {
       long left = startNanos + callTimeout.toNanos() - now;
       if (wait > left) {
         throw new GateBeyondDeadlineException(
@@ -259,8 +263,28 @@ final class HttpCall<T> implements Retrier {
                 + " (Retry-After), beyond this call's deadline (" + format(Duration.ofNanos(Math.max(0, left)))
                 + " left)");
       }
+      extra = Math.min(extra, (left - wait) / 2); // leave the attempt most of what is left
     }
-    return wait;
+    return wait + extra;
+  }
+
+  /*
+   * Every call a gate held would otherwise wake in the same instant and reach a server that has
+   * just asked for a pause all at once (the simulator's 429 storm showed 190 attempts within
+   * 10 ms of the gate opening). Each held call adds a uniform random extra of up to the spread,
+   * or up to its own wait when that is shorter, so a short gate is not stretched many times over;
+   * and never more than half of what the call has left after the gate.
+   */
+  private long releaseSpread(long waitNanos) {
+    long spread = Math.min(client.gateReleaseSpreadNanos, waitNanos);
+    if (spread <= 0) {
+      return 0;
+    }
+    double draw = client.random.getAsDouble();
+    if (!(draw >= 0 && draw < 1)) {
+      throw new IllegalStateException("random must return a draw in [0, 1) but returned " + draw);
+    }
+    return (long) (draw * spread);
   }
 
   /**

@@ -34,6 +34,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -137,6 +139,8 @@ public final class ResilientHttpClient extends HttpClient {
   final Duration callTimeout;
   final Predicate<Throwable> breakerFailure;
   final boolean gateOnRetryAfter;
+  final long gateReleaseSpreadNanos;
+  final DoubleSupplier random;
   /** {@code null} without bearer tokens. */
   final BearerTokens tokens;
   final int authRetries;
@@ -176,6 +180,8 @@ public final class ResilientHttpClient extends HttpClient {
     this.callTimeout = builder.callTimeout;
     this.breakerFailure = builder.breakerFailure;
     this.gateOnRetryAfter = builder.gateOnRetryAfter;
+    this.gateReleaseSpreadNanos = builder.gateReleaseSpread.toNanos();
+    this.random = builder.random;
     this.routes = builder.routes.toArray(new Route[0]);
     this.routeRetriers = builder.routeRetriers.toArray(new Retrier[0]);
     this.backendKeys = builder.backendKeys;
@@ -556,6 +562,8 @@ public final class ResilientHttpClient extends HttpClient {
     private Function<String, CircuitBreaker> circuitBreakers;
     private Predicate<Throwable> breakerFailure = ResilientHttpClient::isBackendFailure;
     private boolean gateOnRetryAfter = true;
+    private Duration gateReleaseSpread = Duration.ofSeconds(1);
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private int maxBackends = 1_000;
     private Duration backendIdleTimeout = Duration.ofMinutes(10);
     private final List<Route> routes = new java.util.ArrayList<>();
@@ -760,6 +768,35 @@ public final class ResilientHttpClient extends HttpClient {
      */
     public Builder gateOnRetryAfter(boolean gate) {
       this.gateOnRetryAfter = gate;
+      return this;
+    }
+
+    /**
+     * Spreads out the calls a Retry-After gate held back, so that they do not all reach the
+     * server in the instant the gate opens (default 1 s): each held call waits for the gate plus
+     * a random extra of up to {@code spread}, and of up to its own wait when that is shorter (a
+     * call held 200 ms waits 200 to 400 ms). The extra never takes more than half of the time
+     * a call with a deadline has left after the gate.
+     * {@link Duration#ZERO} releases them all at once.
+     *
+     * @throws IllegalArgumentException if {@code spread} is negative
+     */
+    public Builder gateReleaseSpread(Duration spread) {
+      Objects.requireNonNull(spread, "gateReleaseSpread");
+      if (spread.isNegative()) {
+        throw new IllegalArgumentException("gateReleaseSpread must be >= 0 but was " + spread);
+      }
+      this.gateReleaseSpread = spread;
+      return this;
+    }
+
+    /**
+     * Sets the source of uniform random draws in {@code [0, 1)} that spread the release of a
+     * Retry-After gate (default {@link ThreadLocalRandom}); it must be thread-safe. Tests inject
+     * a fixed sequence. The retrier's own jitter has its own source.
+     */
+    public Builder random(DoubleSupplier random) {
+      this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 

@@ -18,6 +18,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,7 +151,8 @@ class ServerProtectionTest {
 
   @Test
   void aRetryAfterHoldsBackNewCallsToTheSameBackend(FaultServer server) throws Exception {
-    ResilientHttpClient client = ResilientHttpClient.newBuilder(jdk).timeSource(time).build();
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).timeSource(time).gateReleaseSpread(Duration.ZERO).build();
     server.script("GET", "/api", Fault.status(429).header("Retry-After", "5"), Fault.ok());
 
     assertThat(statusOf(client, server)).isEqualTo(429);
@@ -155,6 +160,84 @@ class ServerProtectionTest {
 
     assertThat(time.elapsed()).as("the second call waited for the gate").isEqualTo(Duration.ofSeconds(5));
     assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void callsHeldByAGateAreReleasedSpreadOverTheSpreadNotAllInOneInstant(FaultServer server) throws Exception {
+    AtomicInteger draws = new AtomicInteger();
+    ResilientHttpClient client = ResilientHttpClient.newBuilder(jdk)
+        .timeSource(time)
+        .random(() -> draws.getAndIncrement() / 10.0) // 0.0, 0.1, ..., 0.9
+        .build();
+    server.script("GET", "/api", index -> index == 0 ? Fault.status(429).header("Retry-After", "5") : Fault.ok());
+    assertThat(statusOf(client, server)).isEqualTo(429);
+
+    List<CompletableFuture<HttpResponse<Void>>> held = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      held.add(client.sendAsync(HttpRequest.newBuilder(server.uri("/api")).build(), BodyHandlers.discarding()));
+    }
+    time.drive(CompletableFuture.allOf(held.toArray(CompletableFuture[]::new))).join();
+
+    List<Duration> expected = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      expected.add(Duration.ofMillis(5_000 + 100 * i)); // the gate, plus 0 to 0.9 of the 1 s default spread
+    }
+    assertThat(time.scheduledDelays()).containsExactlyElementsOf(expected);
+    assertThat(held).allSatisfy(call -> assertThat(call.join().statusCode()).isEqualTo(200));
+    assertThat(server.requestCount()).isEqualTo(11);
+  }
+
+  @Test
+  void aShortGateIsStretchedAtMostByItsOwnLength(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).timeSource(time).random(() -> 0.5).build();
+    server.script("GET", "/api", Fault.status(429).header("Retry-After", "5"), Fault.ok());
+    assertThat(statusOf(client, server)).isEqualTo(429);
+
+    time.advance(Duration.ofMillis(4_600));
+    assertThat(statusOf(client, server)).isEqualTo(200);
+
+    // 400 ms left on the gate: the extra is half of min(1 s spread, 400 ms), not half of 1 s.
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(600));
+  }
+
+  @Test
+  void theSpreadTakesAtMostHalfOfWhatACallHasLeftAfterTheGate(FaultServer server) throws Exception {
+    ResilientHttpClient client = ResilientHttpClient.newBuilder(jdk)
+        .timeSource(time)
+        .callTimeout(Duration.ofSeconds(6))
+        .random(() -> 0.99)
+        .build();
+    server.script("GET", "/api", Fault.status(503).header("Retry-After", "5"), Fault.ok());
+    assertThat(statusOf(client, server)).isEqualTo(503);
+
+    assertThat(statusOf(client, server)).isEqualTo(200);
+
+    // 990 ms drawn, but 1 s is left after the 5 s gate: the extra is cut to 500 ms.
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(5_500));
+  }
+
+  @Test
+  void aNegativeSpreadOrAMissingRandomSourceIsRefusedWhenTheClientIsBuilt() {
+    assertThatThrownBy(() -> ResilientHttpClient.newBuilder(jdk).gateReleaseSpread(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("gateReleaseSpread must be >= 0 but was PT-0.001S");
+    assertThatThrownBy(() -> ResilientHttpClient.newBuilder(jdk).random(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("random");
+  }
+
+  @Test
+  void aRandomSourceDrawingOutsideZeroToOneFailsTheHeldCallSayingSo(FaultServer server) throws Exception {
+    ResilientHttpClient client =
+        ResilientHttpClient.newBuilder(jdk).timeSource(time).random(() -> 1.0).build();
+    server.script("GET", "/api", Fault.status(429).header("Retry-After", "5"), Fault.ok());
+    assertThat(statusOf(client, server)).isEqualTo(429);
+
+    assertThatThrownBy(() -> statusOf(client, server))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("random must return a draw in [0, 1) but returned 1.0");
+    assertThat(server.requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -176,8 +259,11 @@ class ServerProtectionTest {
   @Test
   void aGateFurtherAwayThanTheRetryAfterCapFailsNewCallsAtOnceUntilItComesWithinTheCap(FaultServer server)
       throws Exception {
-    ResilientHttpClient client =
-        ResilientHttpClient.newBuilder(jdk).timeSource(time).retryAfterCap(Duration.ofSeconds(60)).build();
+    ResilientHttpClient client = ResilientHttpClient.newBuilder(jdk)
+        .timeSource(time)
+        .retryAfterCap(Duration.ofSeconds(60))
+        .gateReleaseSpread(Duration.ZERO)
+        .build();
     server.script("GET", "/api", Fault.status(429).header("Retry-After", "100"), Fault.ok());
 
     assertThat(statusOf(client, server)).isEqualTo(429);

@@ -91,6 +91,7 @@ enum Policy {
     ResilientHttpClient.Builder builder = ResilientHttpClient.newBuilder(backend)
         .timeSource(time)
         .retrier(ExponentialBackoffRetrier.ofDefaults().toBuilder().random(jitter::nextDouble).build())
+        .random(jitter::nextDouble) // the Retry-After gate's release spread
         .listener(giveUps);
     if (this == NO_BUDGET) {
       builder.noRetryBudget();
