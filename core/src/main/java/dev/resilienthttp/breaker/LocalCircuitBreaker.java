@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe and lock-free. The closed-state path ({@code tryAcquirePermission}, then
  * {@code onSuccess}) takes no lock, reads no clock and allocates nothing; only transitions
- * allocate (one small object each).
+ * allocate (one small object each). When the window and the consecutive-failure threshold fit
+ * in one {@code long} ({@link PackedClosed#fits}: a window of up to 32 for any threshold, up
+ * to 60 for the default threshold of 5), each closed-state outcome is one compare-and-set,
+ * and a success into a healthy full window writes nothing; otherwise it takes a few atomic
+ * steps on an {@link OutcomeWindow}.
  */
 final class LocalCircuitBreaker implements CircuitBreaker {
 
@@ -34,6 +38,12 @@ final class LocalCircuitBreaker implements CircuitBreaker {
    *   any released). Resilience4j's and Failsafe's half-open states have had bugs letting extra
    *   probes through when a permission check and a state check were two separate steps; here
    *   they are one CAS.
+   *
+   * The closed phase has two implementations, chosen once when the breaker is built:
+   * PackedClosed keeps its whole record in one long changed by one CAS per outcome (see its
+   * comment for the layout, the limits and why it is exact); RingClosed, for configurations
+   * that do not fit, keeps an OutcomeWindow and a separate run counter. Both make the same
+   * decisions for the same sequence of outcomes (CircuitBreakerParityTest).
    *
    * Closing needs `halfOpenProbes` successes, and a success only counts while it does not
    * outnumber the probes admitted, so the breaker never closes before every probe it let
@@ -66,10 +76,19 @@ final class LocalCircuitBreaker implements CircuitBreaker {
   private final int halfOpenProbes;
   private final TimeSource time;
   private final CircuitBreakerListener listener;
+  private final boolean packed; // whether the closed phase is a PackedClosed
 
   private volatile Phase phase; // replaced only through PHASE.compareAndSet
 
   LocalCircuitBreaker(CircuitBreaker.Builder builder) {
+    this(builder, true);
+  }
+
+  /**
+   * Creates a closed breaker; with {@code packIfItFits} false it keeps the ring even when the
+   * configuration fits in one long (for tests that compare the two).
+   */
+  LocalCircuitBreaker(CircuitBreaker.Builder builder, boolean packIfItFits) {
     this.name = builder.name;
     this.consecutiveFailureThreshold = builder.consecutiveFailureThreshold;
     this.failureRatePercent = builder.failureRateThreshold;
@@ -79,7 +98,17 @@ final class LocalCircuitBreaker implements CircuitBreaker {
     this.halfOpenProbes = builder.halfOpenProbes;
     this.time = builder.timeSource;
     this.listener = builder.listener;
-    this.phase = new Closed(slidingWindowSize);
+    this.packed =
+        packIfItFits && PackedClosed.fits(slidingWindowSize, consecutiveFailureThreshold);
+    this.phase = newClosed();
+  }
+
+  private Closed newClosed() {
+    return packed
+        ? new PackedClosed(slidingWindowSize, minimumNumberOfCalls, failureRatePercent,
+            consecutiveFailureThreshold)
+        : new RingClosed(slidingWindowSize, minimumNumberOfCalls, failureRatePercent,
+            consecutiveFailureThreshold);
   }
 
   @Override
@@ -119,7 +148,7 @@ final class LocalCircuitBreaker implements CircuitBreaker {
     if (current instanceof Closed closed) {
       closed.recordSuccess();
     } else if (current instanceof HalfOpen halfOpen && halfOpen.recordSuccess(halfOpenProbes)) {
-      transition(current, new Closed(slidingWindowSize));
+      transition(current, newClosed());
     }
   }
 
@@ -127,7 +156,7 @@ final class LocalCircuitBreaker implements CircuitBreaker {
   public void onFailure() {
     Phase current = phase;
     if (current instanceof Closed closed) {
-      if (closed.recordFailure(this)) {
+      if (closed.recordFailure()) {
         transition(current, new Open(time.nanoTime() + openDurationNanos));
       }
     } else if (current instanceof HalfOpen) {
@@ -206,12 +235,30 @@ final class LocalCircuitBreaker implements CircuitBreaker {
 
   /** Returns the failures and calls in the current closed window, for tests. */
   int[] closedWindowCounts() {
+    int[] counts = closedCounts();
+    return new int[] {counts[0], counts[1]};
+  }
+
+  /**
+   * Returns the failures and calls in the current closed window and the current run of
+   * failures (saturated at the threshold), all 0 when not closed, for tests.
+   */
+  int[] closedCounts() {
     Phase current = phase;
-    if (!(current instanceof Closed closed)) {
-      return new int[] {0, 0};
-    }
-    OutcomeWindow window = closed.window;
-    return new int[] {window.failures(), window.calls()};
+    return current instanceof Closed closed ? closed.counts() : new int[] {0, 0, 0};
+  }
+
+  /** Returns whether the closed phase keeps its record in one long, for tests. */
+  boolean isPacked() {
+    return packed;
+  }
+
+  /**
+   * Returns whether {@code failures} of {@code calls} reach {@code percent}. Integer-valued
+   * products compare exactly: 3 failures of 10 calls reach 30 %.
+   */
+  static boolean rateReached(int failures, int calls, double percent) {
+    return failures * 100.0 >= percent * calls;
   }
 
   @Override
@@ -228,16 +275,49 @@ final class LocalCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  /** Closed: a window of outcomes and the current run of failures. */
-  static final class Closed extends Phase {
-    final OutcomeWindow window;
-    private final AtomicInteger failuresInARow = new AtomicInteger();
+  /**
+   * Closed: the outcomes of the last calls and the current run of failures. Opens after
+   * {@code consecutiveFailureThreshold} failures in a row, or when a failure leaves the rate
+   * over the window at {@code failureRatePercent} or more with at least {@code
+   * minimumNumberOfCalls} calls in it.
+   */
+  abstract static class Closed extends Phase {
 
-    Closed(int windowSize) {
+    Closed() {
       super(State.CLOSED);
-      this.window = new OutcomeWindow(windowSize);
     }
 
+    /** Records a success; a success never opens the breaker. */
+    abstract void recordSuccess();
+
+    /** Records a failure; returns whether the breaker should now open. */
+    abstract boolean recordFailure();
+
+    /**
+     * Returns the failures and calls in the window and the run of failures (saturated at
+     * the threshold), for tests.
+     */
+    abstract int[] counts();
+  }
+
+  /** Closed, for any configuration: an {@link OutcomeWindow} and a separate run counter. */
+  static final class RingClosed extends Closed {
+    private final OutcomeWindow window;
+    private final AtomicInteger failuresInARow = new AtomicInteger();
+    private final int minimumNumberOfCalls;
+    private final double failureRatePercent;
+    private final int consecutiveFailureThreshold;
+
+    RingClosed(
+        int size, int minimumNumberOfCalls, double failureRatePercent,
+        int consecutiveFailureThreshold) {
+      this.window = new OutcomeWindow(size);
+      this.minimumNumberOfCalls = minimumNumberOfCalls;
+      this.failureRatePercent = failureRatePercent;
+      this.consecutiveFailureThreshold = consecutiveFailureThreshold;
+    }
+
+    @Override
     void recordSuccess() {
       // Read before writing: in a healthy system the run is 0 and the line stays shared.
       if (failuresInARow.get() != 0) {
@@ -246,16 +326,20 @@ final class LocalCircuitBreaker implements CircuitBreaker {
       window.record(false);
     }
 
-    /** Records a failure; returns whether the breaker should now open. */
-    boolean recordFailure(LocalCircuitBreaker config) {
+    @Override
+    boolean recordFailure() {
       int inARow = failuresInARow.incrementAndGet();
-      long calls = Math.min(window.record(true), config.slidingWindowSize);
-      if (inARow >= config.consecutiveFailureThreshold) {
+      int calls = (int) Math.min(window.record(true), window.size());
+      if (inARow >= consecutiveFailureThreshold) {
         return true;
       }
-      // Integer-valued products compare exactly: 3 failures of 10 calls reach 30 %.
-      return calls >= config.minimumNumberOfCalls
-          && window.failures() * 100.0 >= config.failureRatePercent * calls;
+      return calls >= minimumNumberOfCalls
+          && rateReached(window.failures(), calls, failureRatePercent);
+    }
+
+    @Override
+    int[] counts() {
+      return new int[] {window.failures(), window.calls(), failuresInARow.get()};
     }
   }
 

@@ -198,4 +198,102 @@ class CircuitBreakerConcurrencyTest {
     assertThat(counts[1]).isEqualTo(window);
     assertThat(counts[0]).isBetween(0, window);
   }
+
+  @ParameterizedTest(name = "packed {0}")
+  @ValueSource(booleans = {true, false})
+  void closedCountsStayConsistentWhileFourThreadsRecord(boolean packIfItFits) throws Exception {
+    // Each thread alternates success and failure, so a run of failures holds at most one
+    // failure per thread (4 < the threshold of 5) and no window of 20 can be all failures:
+    // the breaker cannot open. The window of 20 fits in one long, or is forced into the ring.
+    int threads = 4;
+    LocalCircuitBreaker breaker = new LocalCircuitBreaker(
+        CircuitBreaker.builder("b").consecutiveFailureThreshold(threads + 1)
+            .failureRateThreshold(100).slidingWindowSize(20).minimumNumberOfCalls(20),
+        packIfItFits);
+    assertThat(breaker.isPacked()).isEqualTo(packIfItFits);
+    ExecutorService recorders = Executors.newFixedThreadPool(threads);
+    try {
+      CyclicBarrier start = new CyclicBarrier(threads + 1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        boolean startWithFailure = t % 2 == 0;
+        futures.add(recorders.submit(() -> {
+          start.await();
+          for (int i = 0; i < 50_000; i++) {
+            breaker.acquirePermission();
+            if ((i % 2 == 0) == startWithFailure) {
+              breaker.onFailure();
+            } else {
+              breaker.onSuccess();
+            }
+          }
+          return null;
+        }));
+      }
+      start.await();
+      int samples = 0;
+      while (!futures.stream().allMatch(Future::isDone)) {
+        int[] counts = breaker.closedCounts(); // failures, calls, run
+        samples++;
+        if (packIfItFits) {
+          // One read of one long: the three counts are of one instant, so they agree exactly.
+          assertThat(counts[0]).as("failures").isBetween(0, counts[1]);
+          assertThat(counts[1]).as("calls").isBetween(0, 20);
+          assertThat(counts[2]).as("run").isBetween(0, Math.min(threads, counts[0]));
+        }
+        // The ring's counts are separate atomics: its failure count may lag its bits by the
+        // calls in flight, so it is only checked once they have finished, below.
+      }
+      for (Future<?> future : futures) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(samples).isPositive();
+    } finally {
+      recorders.shutdownNow();
+    }
+
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    int[] counts = breaker.closedCounts();
+    assertThat(counts[1]).isEqualTo(20);
+    assertThat(counts[0]).isBetween(0, 20);
+    assertThat(counts[2]).isBetween(0, threads);
+    if (packIfItFits) {
+      assertThat(counts[0]).isGreaterThanOrEqualTo(counts[2]); // the run is in the window
+    }
+    // Quiet now: 20 successes replace every outcome, then each failure counts exactly once.
+    for (int i = 0; i < 20; i++) {
+      breaker.onSuccess();
+    }
+    assertThat(breaker.closedCounts()).containsExactly(0, 20, 0);
+    for (int i = 0; i < 3; i++) {
+      breaker.onFailure();
+    }
+    assertThat(breaker.closedCounts()).containsExactly(3, 20, 3);
+  }
+
+  @ParameterizedTest(name = "opening by the {0}")
+  @ValueSource(strings = {"rate", "run"})
+  void exactlyOneOfRacingFailuresSeesTheThresholdReached(String rule) throws Exception {
+    // Two threads record 10 failures each into a fresh packed window: the threshold is
+    // reached by the 20th failure in CAS order, and exactly one failure must say so, since
+    // each decision is taken from the value its own CAS installed. (The ring can miss it: the
+    // failure whose index fills the window may read the failure count before the other
+    // thread's increment has landed.)
+    for (int round = 1; round <= ROUNDS; round++) {
+      PackedClosed closed = rule.equals("rate")
+          ? new PackedClosed(20, 20, 100, Integer.MAX_VALUE)
+          : new PackedClosed(32, 32, 100, 20);
+      int opened = race(() -> {
+        int sawIt = 0;
+        for (int i = 0; i < 10; i++) {
+          if (closed.recordFailure()) {
+            sawIt++;
+          }
+        }
+        return sawIt;
+      });
+      assertThat(opened).as("round %d", round).isEqualTo(1);
+      assertThat(closed.counts()).containsExactly(20, 20, 20);
+    }
+  }
 }
