@@ -53,7 +53,15 @@ final class PackedClosed extends LocalCircuitBreaker.Closed {
    *
    * Why one word: with 2 threads recording, every atomic write moves a cache line between
    * the cores. The ring made 3 to 4 read-modify-writes on different lines per outcome (run,
-   * index, bit word, count); this makes one, on the line that also holds the constants below.
+   * index, bit word, count); this makes one CAS. Measured (BENCHMARKS.md B3: 2 threads, 50 %
+   * failures, a 2-core AMD EPYC KVM guest): about 40 ops/us while both threads run, against
+   * about 19 for the ring; the benchmark's floor, 1.5 increments per outcome that cannot fail,
+   * makes 75 to 85. What is left is the CAS itself: with two threads in a tight loop about
+   * half the attempts fail and each failure moves the line once more (the same loop alone:
+   * about 45 ops/us, against about 95 for one getAndAdd per op). Tried and dropped, as none
+   * moved the contended figure out of the noise: reading with getAndAdd(0) to fetch the line
+   * for writing before the CAS, Thread.onSpinWait() after a failed CAS, and padding the record
+   * onto a cache line of its own.
    */
 
   private static final VarHandle RECORD;
