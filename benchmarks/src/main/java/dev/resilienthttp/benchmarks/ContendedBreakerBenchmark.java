@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Fair configuration: every breaker keeps the last 20 outcomes and would open only at 100 %
  * failures (Failsafe: 20 failures of the last 20), so with two threads alternating outcomes it
  * stays closed and all of them measure recording, not transitions; ours has no consecutive-failure
- * rule in effect (threshold {@code Integer.MAX_VALUE}). No listeners or event consumers.
+ * rule in effect (threshold {@code Integer.MAX_VALUE}, which the run counter still holds: a window of
+ * 20 with any threshold takes ours's one-long closed path, one compare-and-set per outcome). No
+ * listeners or event consumers.
  *
  * <p>Run: {@code benchmarks/run ContendedBreakerBenchmark} (builds the jar, prints the report), or {@code java -jar
  * benchmarks/target/benchmarks.jar ContendedBreakerBenchmark -prof gc}
