@@ -19,6 +19,12 @@ final class AsyncExecution<T> extends Execution {
   private volatile ScheduledTask deadlineTimer;
   private volatile CompletableFuture<?> inFlight;
   private volatile Throwable lastFailure;
+  /** Whether listeners have heard of the pending retry; its wait's task starts the attempt only then. */
+  private volatile boolean retryReported;
+  /** The thread scheduling and reporting the pending retry, until it has reported it. */
+  private volatile Thread reportingThread;
+  /** Whether the pending retry's wait ended inside schedule(), on the reporting thread. */
+  private boolean waitOverEarly; // written and read by the reporting thread only
 
   AsyncExecution(
       Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
@@ -92,9 +98,47 @@ final class AsyncExecution<T> extends Execution {
     }
     long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
     recordRetriedFailure(failure);
+    // The wait is handed to the time source before listeners hear of it, so that whoever learns
+    // of the retry (a test moving a virtual clock once no attempt is in flight) finds the wait
+    // already queued rather than a later timer (the deadline's).
+    retryReported = false;
+    waitOverEarly = false;
+    reportingThread = Thread.currentThread();
+    pendingWait = retry.time.schedule(this::waitOver, delay);
     Listeners.retryScheduled(retry.listeners, this, attempts, delay, failure);
     previousDelayNanos = delay;
-    pendingWait = retry.time.schedule(this::attempt, delay);
+    retryReported = true;
+    reportingThread = null;
+    if (waitOverEarly) {
+      attempt(); // a time source that ran the wait inside schedule(): see waitOver
+    }
+    if (promise.isDone()) {
+      pendingWait.cancel();
+    }
+  }
+
+  /*
+   * The next attempt starts from the time source's task, never from the thread reporting the
+   * retry: so "retry scheduled" always precedes "attempt started", and until the attempt starts
+   * a task of this call stays queued, so a virtual clock is never moved past it. If the wait is
+   * over before the retry has been reported (a wait of zero, or a listener still running on
+   * another thread), the task queues itself again at once and looks again. A time source that
+   * runs a due task inside schedule() itself runs it on the reporting thread, before the report:
+   * then the reporting thread starts the attempt once it has reported.
+   */
+  private void waitOver() {
+    if (retryReported) {
+      attempt();
+      return;
+    }
+    if (reportingThread == Thread.currentThread()) {
+      waitOverEarly = true;
+      return;
+    }
+    if (promise.isDone()) {
+      return;
+    }
+    pendingWait = retry.time.schedule(this::waitOver, 0);
     if (promise.isDone()) {
       pendingWait.cancel();
     }

@@ -87,12 +87,14 @@ final class Harness {
    * Whether virtual time may move: no attempt is in flight, every wait the engine announced has
    * been scheduled, and the engine has not yet reported the end of every call started.
    *
-   * <p>{@link InFlightAttempts} alone says "none in flight" from {@code onRetryScheduled} and
-   * {@code onGiveUp}, a moment <em>before</em> the engine hands the wait to the clock or
-   * completes the call's future. If a deadline timer is pending in that window, {@code drive}
-   * runs it first and fails the call with "deadline passed during attempt N" although no time
-   * passed (seen in this suite before this guard). {@link #events} is registered before {@link
-   * #inFlight}, so once the latter reads zero the former has counted the event.
+   * <p>{@link InFlightAttempts} alone says "none in flight" from {@code onGiveUp}, a moment
+   * <em>before</em> the engine completes the call's future. If a deadline timer is pending in
+   * that window, {@code drive} runs it first and fails the call with "deadline passed during
+   * attempt N" although no time passed (seen in this suite before this guard). The same window
+   * was open after {@code onRetryScheduled} until the engine learnt to queue a retry's wait
+   * before reporting it ({@code RetryWaitHandOffTest}); the check on the scheduled delays stays
+   * as a second guard. {@link #events} is registered before {@link #inFlight}, so once the
+   * latter reads zero the former has counted the event.
    */
   boolean mayAdvance() {
     return inFlight.none()
