@@ -4,70 +4,42 @@ import dev.resilienthttp.breaker.CallNotPermittedException;
 import dev.resilienthttp.breaker.CircuitBreaker;
 import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.retry.CheckedSupplier;
-import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.retry.Retry;
 import dev.resilienthttp.retry.RetryContext;
-import dev.resilienthttp.retry.RetryDecision;
-import dev.resilienthttp.retry.RetryListener;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * Retry, circuit breaker and retry budget from {@code resilient-http-core}, composed the way a
- * user of core alone would compose them (core has no class that bundles the three; the HTTP
- * client does it internally in {@code HttpCall}). Nothing here is specific to benchmarking.
+ * user of core alone would compose them (the HTTP client does the same internally in {@code
+ * HttpCall}). Nothing here is specific to benchmarking.
  *
  * <ul>
  *   <li>The breaker guards every attempt: {@link CircuitBreaker#acquirePermission()} before it,
- *       {@link CircuitBreaker#onSuccess()} or {@link CircuitBreaker#onFailure()} after it.
- *   <li>The budget pays for every retry: a {@link Retrier} wrapper asks {@link
- *       RetryBudget#tryAcquireRetry(boolean)} when the wrapped retrier would retry, and gives up
- *       with {@link GiveUpReason#BUDGET_EXHAUSTED} when it refuses. A breaker refusal is never
- *       retried.
- *   <li>Successes earn the budget back. {@link Accounting#LEAN}: {@link
- *       RetryBudget#onFirstAttemptSuccess()} after every successful call, because {@link
- *       Retry#call} does not tell its caller how many attempts it took (a success after a retry
- *       earns 1 token instead of refunding the retry's cost). {@link Accounting#EXACT}: a {@link
- *       RetryListener} hears the attempt count and calls {@code onFirstAttemptSuccess} or
- *       {@code onRetrySuccess}, as the HTTP client does; a listener takes the engine off its
- *       allocation-free fast path.
+ *       {@link CircuitBreaker#onSuccess()} or {@link CircuitBreaker#onFailure()} after it. A
+ *       breaker refusal is never retried.
+ *   <li>The engine pays every retry from the budget and credits it on success ({@link
+ *       Retry.Builder#retryBudget}): a first-attempt success earns a token back, a success on a
+ *       retry is refunded, and a refused retry ends the call with {@code BUDGET_EXHAUSTED}.
  * </ul>
  */
 final class Composed {
 
-  /** How successes are credited to the budget. */
-  enum Accounting {
-    LEAN,
-    EXACT
-  }
-
   final CircuitBreaker breaker;
   final RetryBudget budget;
   final Retry retry;
-  private final boolean lean;
 
-  Composed(Retrier retrier, TimeSource time, CircuitBreaker breaker, RetryBudget budget,
-      Accounting accounting) {
+  Composed(Retrier retrier, TimeSource time, CircuitBreaker breaker, RetryBudget budget) {
     this.breaker = breaker;
     this.budget = budget;
-    this.lean = accounting == Accounting.LEAN;
-    Retry.Builder builder =
-        Retry.builder().retrier(new Budgeted(retrier, budget)).timeSource(time).useScope(false);
-    if (!lean) {
-      builder.listener(new RetryListener() {
-        @Override
-        public void onSuccess(RetryContext context, int attempts) {
-          if (attempts == 1) {
-            budget.onFirstAttemptSuccess();
-          } else {
-            budget.onRetrySuccess(false);
-          }
-        }
-      });
-    }
-    this.retry = builder.build();
+    this.retry = Retry.builder()
+        .retrier(new NotWhenRefused(retrier))
+        .timeSource(time)
+        .retryBudget(budget)
+        .useScope(false)
+        .build();
   }
 
   /** Returns {@code operation} guarded by the breaker, one attempt at a time. Build it once. */
@@ -89,21 +61,15 @@ final class Composed {
 
   /** Runs a guarded operation with retries. */
   <T> T call(CheckedSupplier<T, RuntimeException> guarded) {
-    T result = retry.call(guarded);
-    if (lean) {
-      budget.onFirstAttemptSuccess();
-    }
-    return result;
+    return retry.call(guarded);
   }
 
-  /** A retrier that lets a retry happen only when the budget pays for it. */
-  private static final class Budgeted implements Retrier {
+  /** The wrapped retrier, except that a call the breaker refused is not retried. */
+  private static final class NotWhenRefused implements Retrier {
     private final Retrier delegate;
-    private final RetryBudget budget;
 
-    Budgeted(Retrier delegate, RetryBudget budget) {
+    NotWhenRefused(Retrier delegate) {
       this.delegate = delegate;
-      this.budget = budget;
     }
 
     @Override
@@ -125,15 +91,6 @@ final class Composed {
     @Override
     public long delayNanos(RetryContext context, Throwable failure, int attempt) {
       return delegate.delayNanos(context, failure, attempt);
-    }
-
-    @Override
-    public RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
-      RetryDecision decision = Retrier.super.decide(context, failure, attempt);
-      if (decision instanceof RetryDecision.RetryAfter && !budget.tryAcquireRetry(false)) {
-        return RetryDecision.giveUp(GiveUpReason.BUDGET_EXHAUSTED, "retry budget exhausted");
-      }
-      return decision;
     }
   }
 }

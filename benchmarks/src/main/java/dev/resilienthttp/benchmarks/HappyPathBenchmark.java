@@ -40,11 +40,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *       breaker open?), one {@code System.nanoTime()} (when the call started, as a retry
  *       deadline needs), the call, one atomic counter increment (the outcome, counted as a
  *       breaker shared between threads must).
- *   <li>{@code ours}: {@link Composed} with {@code LEAN} budget accounting: breaker permission
- *       and outcome around the attempt, {@code Retry.call} with a 3-attempt {@link
- *       FixedDelayRetrier} behind the budget, then {@code budget.onFirstAttemptSuccess()}.
- *   <li>{@code ours_exact}: the same with {@code EXACT} accounting (a retry listener tells the
- *       budget whether the success needed a retry); shows what a listener costs.
+ *   <li>{@code ours}: {@link Composed}: breaker permission and outcome around the attempt,
+ *       {@code Retry.call} with a 3-attempt {@link FixedDelayRetrier}, the engine paying retries
+ *       from the budget and crediting the first-attempt success to it ({@code
+ *       Retry.Builder.retryBudget}).
  *   <li>{@code resilience4j}: {@code Retry.decorateSupplier(retry, CircuitBreaker
  *       .decorateSupplier(breaker, call))} decorated once.
  *   <li>{@code failsafe}: {@code Failsafe.with(retryPolicy, circuitBreaker)}, the executor built
@@ -72,7 +71,7 @@ public class HappyPathBenchmark {
   static final Duration DELAY = Duration.ofMillis(100);
   static final Object RESULT = new Object();
 
-  @Param({"bare", "floor", "ours", "ours_exact", "resilience4j", "failsafe"})
+  @Param({"bare", "floor", "ours", "resilience4j", "failsafe"})
   public String impl;
 
   @Param({"0", "100"})
@@ -108,14 +107,12 @@ public class HappyPathBenchmark {
           floorCalls.incrementAndGet();
           return start == 0 ? null : result;
         };
-      case "ours":
-      case "ours_exact": {
+      case "ours": {
         Composed composed = new Composed(
             FixedDelayRetrier.of(ATTEMPTS, DELAY),
             dev.resilienthttp.time.TimeSource.system(),
             oursBreaker(),
-            RetryBudget.ofDefaults(),
-            impl.equals("ours") ? Composed.Accounting.LEAN : Composed.Accounting.EXACT);
+            RetryBudget.ofDefaults());
         CheckedSupplier<Object, RuntimeException> guarded = composed.guard(call);
         return () -> composed.call(guarded);
       }

@@ -106,7 +106,7 @@ public class OpenCircuitBenchmark {
         }
         Composed composed = new Composed(
             FixedDelayRetrier.of(HappyPathBenchmark.ATTEMPTS, HappyPathBenchmark.DELAY),
-            TimeSource.system(), breaker, RetryBudget.ofDefaults(), Composed.Accounting.LEAN);
+            TimeSource.system(), breaker, RetryBudget.ofDefaults());
         CheckedSupplier<Object, RuntimeException> guarded = composed.guard(call);
         if (impl.equals("ours_try")) {
           return () -> breaker.tryAcquirePermission() ? call.get() : FLOOR_REJECTION;

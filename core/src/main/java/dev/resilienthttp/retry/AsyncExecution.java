@@ -64,6 +64,7 @@ final class AsyncExecution<T> extends Execution {
         (result, failure) -> {
           if (failure == null) {
             if (promise.complete(result)) {
+              creditBudget(attempt);
               Listeners.success(retry.listeners, this, attempt);
             }
           } else {

@@ -1,11 +1,14 @@
 package dev.resilienthttp.retry;
 
+import dev.resilienthttp.budget.RetryBudget;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The per-call state of one run through the engine, shared by the synchronous and the
@@ -21,6 +24,8 @@ abstract class Execution implements RetryContext {
   final long deadlineNanos;
   volatile int attempts;
   long previousDelayNanos;
+  /** Whether the retry that led to the current attempt followed a timeout (what it cost). */
+  private boolean lastRetryAfterTimeout;
   /**
    * Whether another thread may read the earlier failures while they are recorded (a deadline
    * timer of an asynchronous call): then {@link #earliest} and {@link #later} are guarded by
@@ -103,8 +108,40 @@ abstract class Execution implements RetryContext {
                   + Durations.format(left) + " left)");
         }
       }
+      RetryBudget budget = retry.budget;
+      if (budget != null) {
+        boolean afterTimeout = isTimeout(failure);
+        if (!budget.tryAcquireRetry(afterTimeout)) {
+          return new RetryDecision.GiveUp(
+              GiveUpReason.BUDGET_EXHAUSTED,
+              "retry budget '" + budget.name() + "' exhausted after " + plural(attempts, "attempt"));
+        }
+        lastRetryAfterTimeout = afterTimeout;
+      }
     }
     return decision;
+  }
+
+  /** Whether {@code failure} is a timeout, which a retry budget charges more for. */
+  static boolean isTimeout(Throwable failure) {
+    return failure instanceof TimeoutException || failure instanceof SocketTimeoutException;
+  }
+
+  /**
+   * Credits the engine's retry budget, if it has one, for a call that succeeded on attempt
+   * {@code attempt}: a first-attempt success earns a little back, a success on a retry (which
+   * was paid for) is refunded.
+   */
+  final void creditBudget(int attempt) {
+    RetryBudget budget = retry.budget;
+    if (budget == null) {
+      return;
+    }
+    if (attempt == 1) {
+      budget.onFirstAttemptSuccess();
+    } else {
+      budget.onRetrySuccess(lastRetryAfterTimeout);
+    }
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.resilienthttp.retry;
 
+import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -54,20 +56,25 @@ public final class Retry {
   final TimeSource time;
   final RetryListener[] listeners;
   final boolean useScope;
+  /** The budget every retry is paid from, or {@code null}. */
+  final RetryBudget budget;
 
   private Retry(
-      String name, Retrier retrier, TimeSource time, RetryListener[] listeners, boolean useScope) {
+      String name, Retrier retrier, TimeSource time, RetryListener[] listeners, boolean useScope,
+      RetryBudget budget) {
     this.name = name;
     this.retrier = retrier;
     this.time = time;
     this.listeners = listeners;
     this.useScope = useScope;
+    this.budget = budget;
   }
 
   /** Returns an engine using {@code retrier}, the system time source and no listener. */
   public static Retry with(Retrier retrier) {
     return new Retry(
-        "retry", Objects.requireNonNull(retrier, "retrier"), TimeSource.system(), NO_LISTENERS, true);
+        "retry", Objects.requireNonNull(retrier, "retrier"), TimeSource.system(), NO_LISTENERS, true,
+        null);
   }
 
   /** Returns a builder; by default the retrier is {@link Retrier#none()}. */
@@ -90,9 +97,15 @@ public final class Retry {
     return time;
   }
 
+  /** The retry budget every retry is paid from, if this engine has one. */
+  public Optional<RetryBudget> retryBudget() {
+    return Optional.ofNullable(budget);
+  }
+
   /** Returns a copy of this engine using {@code retrier}. */
   public Retry withRetrier(Retrier retrier) {
-    return new Retry(name, Objects.requireNonNull(retrier, "retrier"), time, listeners, useScope);
+    return new Retry(
+        name, Objects.requireNonNull(retrier, "retrier"), time, listeners, useScope, budget);
   }
 
   /** The retrier that applies to a call starting now on this thread. */
@@ -122,6 +135,9 @@ public final class Retry {
         result = call.get();
       } catch (Throwable failure) {
         return new SyncExecution<>(this, effective, start, false, 0L, call).afterFailure(failure);
+      }
+      if (budget != null) {
+        budget.onFirstAttemptSuccess();
       }
       return result;
     }
@@ -179,6 +195,7 @@ public final class Retry {
     private TimeSource time = TimeSource.system();
     private final List<RetryListener> listeners = new ArrayList<>();
     private boolean useScope = true;
+    private RetryBudget budget;
 
     private Builder() {}
 
@@ -218,6 +235,23 @@ public final class Retry {
       return this;
     }
 
+    /**
+     * Pays every retry from {@code budget} (default: none), shared with the other engines and
+     * calls to the same backend: before a retry the engine asks {@link
+     * RetryBudget#tryAcquireRetry(boolean)} (a retry after a {@link
+     * java.util.concurrent.TimeoutException} or {@link java.net.SocketTimeoutException} counts
+     * as one after a timeout), and gives up with {@link GiveUpReason#BUDGET_EXHAUSTED} when it
+     * is refused; a call that succeeds on its first attempt earns the budget back ({@link
+     * RetryBudget#onFirstAttemptSuccess()}), one that succeeds on a paid retry is refunded
+     * ({@link RetryBudget#onRetrySuccess(boolean)}). The budget is asked only once the retrier
+     * and the deadline have allowed the retry, so a refused retry is never paid for. A call
+     * succeeding on its first attempt still allocates nothing of the engine's own.
+     */
+    public Builder retryBudget(RetryBudget budget) {
+      this.budget = Objects.requireNonNull(budget, "retryBudget");
+      return this;
+    }
+
     /** Adds a listener; listeners are called in the order added. */
     public Builder listener(RetryListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -226,7 +260,7 @@ public final class Retry {
 
     /** Returns a new engine with these settings. */
     public Retry build() {
-      return new Retry(name, retrier, time, listeners.toArray(NO_LISTENERS), useScope);
+      return new Retry(name, retrier, time, listeners.toArray(NO_LISTENERS), useScope, budget);
     }
   }
 }

@@ -22,6 +22,7 @@ final class SyncExecution<T, E extends Exception> extends Execution {
     } catch (Throwable failure) {
       return retryAfter(failure);
     }
+    creditBudget(1);
     Listeners.success(retry.listeners, this, 1);
     return result;
   }
@@ -67,6 +68,7 @@ final class SyncExecution<T, E extends Exception> extends Execution {
         failure = next;
         continue;
       }
+      creditBudget(attempts);
       Listeners.success(retry.listeners, this, attempts);
       return result;
     }

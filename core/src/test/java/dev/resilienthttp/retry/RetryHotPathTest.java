@@ -3,6 +3,7 @@ package dev.resilienthttp.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.time.ScheduledTask;
 import dev.resilienthttp.time.TimeSource;
 import java.lang.invoke.MethodHandle;
@@ -30,8 +31,19 @@ class RetryHotPathTest {
 
   @Test
   void aCallSucceedingOnItsFirstAttemptAllocatesNothing() throws Throwable {
+    assertFirstAttemptSuccessesAllocateNothing(Retry.with(ExponentialBackoffRetrier.ofDefaults()));
+  }
+
+  @Test
+  void soDoesOneWhoseEnginePaysRetriesFromABudget() throws Throwable {
+    RetryBudget budget = RetryBudget.ofDefaults();
+    assertFirstAttemptSuccessesAllocateNothing(
+        Retry.builder().retrier(ExponentialBackoffRetrier.ofDefaults()).retryBudget(budget).build());
+    assertThat(budget.available()).isEqualTo(500.0);
+  }
+
+  private static void assertFirstAttemptSuccessesAllocateNothing(Retry retry) throws Throwable {
     AllocationCounter counter = AllocationCounter.forCurrentThread();
-    Retry retry = Retry.with(ExponentialBackoffRetrier.ofDefaults());
     CheckedSupplier<String, RuntimeException> constant = () -> RESULT; // non-capturing: one instance
     for (int i = 0; i < WARM_UP_CALLS; i++) {
       sink = retry.call(constant);
