@@ -19,9 +19,10 @@ final class AsyncExecution<T> extends Execution {
   private volatile ScheduledTask deadlineTimer;
   private volatile CompletableFuture<?> inFlight;
   private volatile Throwable lastFailure;
-  /** Whether listeners have heard of the pending retry; its wait's task starts the attempt only then. */
-  private volatile boolean retryReported;
-  /** The thread scheduling and reporting the pending retry, until it has reported it. */
+  /**
+   * The thread scheduling and reporting the pending retry until listeners have heard of it, then
+   * {@code null}: the wait's task starts the next attempt only once this is {@code null}.
+   */
   private volatile Thread reportingThread;
   /** Whether the pending retry's wait ended inside schedule(), on the reporting thread. */
   private boolean waitOverEarly; // written and read by the reporting thread only
@@ -102,13 +103,11 @@ final class AsyncExecution<T> extends Execution {
     // The wait is handed to the time source before listeners hear of it, so that whoever learns
     // of the retry (a test moving a virtual clock once no attempt is in flight) finds the wait
     // already queued rather than a later timer (the deadline's).
-    retryReported = false;
     waitOverEarly = false;
     reportingThread = Thread.currentThread();
     pendingWait = retry.time.schedule(this::waitOver, delay);
     Listeners.retryScheduled(retry.listeners, this, attempts, delay, failure);
     previousDelayNanos = delay;
-    retryReported = true;
     reportingThread = null;
     if (waitOverEarly) {
       attempt(); // a time source that ran the wait inside schedule(): see waitOver
@@ -128,11 +127,12 @@ final class AsyncExecution<T> extends Execution {
    * then the reporting thread starts the attempt once it has reported.
    */
   private void waitOver() {
-    if (retryReported) {
+    Thread reporting = reportingThread;
+    if (reporting == null) {
       attempt();
       return;
     }
-    if (reportingThread == Thread.currentThread()) {
+    if (reporting == Thread.currentThread()) {
       waitOverEarly = true;
       return;
     }
