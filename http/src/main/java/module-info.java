@@ -4,4 +4,5 @@ module dev.resilienthttp.http {
   requires transitive java.net.http;
 
   exports dev.resilienthttp.http;
+  exports dev.resilienthttp.http.auth;
 }

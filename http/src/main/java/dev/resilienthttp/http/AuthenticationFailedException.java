@@ -8,7 +8,7 @@ public final class AuthenticationFailedException extends HttpStatusException {
 
   private static final long serialVersionUID = 1L;
 
-  AuthenticationFailedException(int statusCode, String method, URI uri, HttpHeaders headers) {
-    super("authentication failed", statusCode, method, uri, headers);
+  AuthenticationFailedException(int statusCode, String method, URI uri, HttpHeaders headers, java.time.Duration retryAfter) {
+    super("authentication failed", statusCode, method, uri, headers, retryAfter);
   }
 }

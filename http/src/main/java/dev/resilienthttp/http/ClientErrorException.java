@@ -8,7 +8,7 @@ public final class ClientErrorException extends HttpStatusException {
 
   private static final long serialVersionUID = 1L;
 
-  ClientErrorException(int statusCode, String method, URI uri, HttpHeaders headers) {
-    super("client error", statusCode, method, uri, headers);
+  ClientErrorException(int statusCode, String method, URI uri, HttpHeaders headers, java.time.Duration retryAfter) {
+    super("client error", statusCode, method, uri, headers, retryAfter);
   }
 }

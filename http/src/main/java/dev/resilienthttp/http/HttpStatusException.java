@@ -1,5 +1,6 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.internal.rules.Redaction;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -27,18 +28,32 @@ public abstract sealed class HttpStatusException extends IOException
   private final String method;
   private final URI uri;
   private final transient HttpHeaders headers;
-  /** The buffered response this stands for, replayed to the caller's handler if it is the last. */
-  transient Object buffered;
   /** The wait the server asked for with Retry-After, or {@code null}. */
-  transient java.time.Duration retryAfter;
+  private final java.time.Duration retryAfter;
 
-  HttpStatusException(String what, int statusCode, String method, URI uri, HttpHeaders headers) {
+  HttpStatusException(
+      String what, int statusCode, String method, URI uri, HttpHeaders headers, java.time.Duration retryAfter) {
     super(what + " (status code " + statusCode + ")");
     this.statusCode = statusCode;
     this.method = method;
-    this.uri = Redaction.uri(uri);
-    this.headers = Redaction.headers(Objects.requireNonNull(headers, "headers"));
+    this.uri = Redaction.redactedUri(uri);
+    this.headers = redacted(Objects.requireNonNull(headers, "headers"));
+    this.retryAfter = retryAfter;
     setStackTrace(new StackTraceElement[0]);
+  }
+
+  private static HttpHeaders redacted(HttpHeaders headers) {
+    java.util.Map<String, java.util.List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.map().forEach((name, values) -> map.put(name, Redaction.headerValues(name, values)));
+    return HttpHeaders.of(map, (name, value) -> true);
+  }
+
+  /**
+   * The wait the server asked for with a valid Retry-After header (the largest, if it sent
+   * several), if it sent one.
+   */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   @Override
@@ -70,18 +85,32 @@ public abstract sealed class HttpStatusException extends IOException
     return headers;
   }
 
-  /** Returns the typed exception for a failure status: 429, other 4xx, or 5xx. */
-  static HttpStatusException of(
+  /**
+   * Returns the typed exception for a failure status: {@link RateLimitedException} for 429,
+   * {@link AuthenticationFailedException} for 401 and 403, {@link ClientErrorException} for
+   * other 4xx, {@link ServerUnavailableException} for 5xx.
+   *
+   * @param statusCode the response's status, at least 400
+   * @param method the request's method
+   * @param uri the request's URI (redacted in the exception)
+   * @param headers the response's headers (credential headers redacted in the exception)
+   * @param retryAfter the wait the server asked for, or {@code null}
+   * @throws IllegalArgumentException if {@code statusCode} is not in [400, 599]
+   */
+  public static HttpStatusException of(
       int statusCode, String method, URI uri, HttpHeaders headers, java.time.Duration retryAfter) {
+    if (statusCode < 400 || statusCode > 599) {
+      throw new IllegalArgumentException("statusCode must be in [400, 599] but was " + statusCode);
+    }
     if (statusCode == 429) {
       return new RateLimitedException(statusCode, method, uri, headers, retryAfter);
     }
     if (statusCode == 401 || statusCode == 403) {
-      return new AuthenticationFailedException(statusCode, method, uri, headers);
+      return new AuthenticationFailedException(statusCode, method, uri, headers, retryAfter);
     }
     if (statusCode >= 500) {
-      return new ServerUnavailableException(statusCode, method, uri, headers);
+      return new ServerUnavailableException(statusCode, method, uri, headers, retryAfter);
     }
-    return new ClientErrorException(statusCode, method, uri, headers);
+    return new ClientErrorException(statusCode, method, uri, headers, retryAfter);
   }
 }

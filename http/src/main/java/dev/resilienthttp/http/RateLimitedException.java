@@ -3,22 +3,13 @@ package dev.resilienthttp.http;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
-import java.util.Optional;
 
 /** A 429 Too Many Requests response, with the wait the server asked for in Retry-After. */
 public final class RateLimitedException extends HttpStatusException {
 
   private static final long serialVersionUID = 1L;
 
-  private final Duration retryAfter;
-
   RateLimitedException(int statusCode, String method, URI uri, HttpHeaders headers, Duration retryAfter) {
-    super("rate limited", statusCode, method, uri, headers);
-    this.retryAfter = retryAfter;
-  }
-
-  /** The wait the server asked for with a valid Retry-After header, if it sent one. */
-  public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+    super("rate limited", statusCode, method, uri, headers, retryAfter);
   }
 }

@@ -1,21 +1,19 @@
 package dev.resilienthttp.http;
 
-import dev.resilienthttp.backend.BackendRegistry;
 import dev.resilienthttp.breaker.CircuitBreaker;
-import dev.resilienthttp.breaker.CircuitBreakerListener;
 import dev.resilienthttp.budget.RetryBudget;
+import dev.resilienthttp.http.auth.AuthListener;
+import dev.resilienthttp.http.auth.TokenSource;
+import dev.resilienthttp.http.internal.backend.Backend;
+import dev.resilienthttp.http.internal.call.Pipeline;
+import dev.resilienthttp.http.internal.call.Settings;
+import dev.resilienthttp.http.internal.jdk.Lifecycle;
 import dev.resilienthttp.retry.Retrier;
-import dev.resilienthttp.retry.Retry;
-import dev.resilienthttp.retry.RetryCancelledException;
-import dev.resilienthttp.retry.RetryExhaustedException;
 import dev.resilienthttp.retry.RetryListener;
 import dev.resilienthttp.retry.RetryScope;
 import dev.resilienthttp.time.TimeSource;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,17 +28,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
+
 
 /**
  * A drop-in {@link HttpClient} that retries with HTTP semantics: it never sends twice a request
@@ -116,154 +109,16 @@ import javax.net.ssl.SSLParameters;
  * <p>Thread-safe; share one instance.
  */
 public final class ResilientHttpClient extends HttpClient {
+public final class ResilientHttpClient extends ForwardingHttpClient implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger("dev.resilienthttp.http");
-  /* Retry statuses are in [500, 599] and 429 is the only other candidate: a table read by status
-   * code replaces a boxed Set<Integer> lookup on every response (ClientOverheadBenchmark's
-   * hottest frame of the library's own, `-prof stack`). */
-  private static final int STATUS_TABLE_SIZE = 600;
-  private static final byte RETRY_STATUS = 1;
-  private static final byte RETRY_CANDIDATE = 2;
+  private final Settings settings;
+  private final Pipeline pipeline;
+  private volatile boolean shutdown;
 
-  final HttpClient delegate;
-  final Retrier retrier;
-  final TimeSource time;
-  final Clock wallClock;
-  final ResultMode resultMode;
-  final boolean retryRateLimited;
-  final boolean retryConnectionRefused;
-  final Set<String> idempotentMethods;
-  final boolean generateIdempotencyKeys;
-  final Supplier<String> idempotencyKeys;
-  final Duration retryAfterCap;
-  final Duration callTimeout;
-  final Predicate<Throwable> breakerFailure;
-  final boolean gateOnRetryAfter;
-  final long gateReleaseSpreadNanos;
-  final DoubleSupplier random;
-  /** {@code null} without bearer tokens. */
-  final BearerTokens tokens;
-  final int authRetries;
-  private final long authInitialBackoffNanos;
-  private final Route[] routes;
-  private final Retrier[] routeRetriers;
-  private final Function<? super java.net.URI, String> backendKeys;
-  /** The default backend keys, remembered per authority; used when {@link #backendKeys} is null. */
-  private final BackendKeys defaultBackendKeys = new BackendKeys();
-  /**
-   * By status code below {@value #STATUS_TABLE_SIZE}: {@link #RETRY_STATUS} if it is among the
-   * retry statuses, {@link #RETRY_CANDIDATE} if a response of it may be retried (a retry
-   * status, or 429 when rate-limited responses are retried).
-   */
-  private final byte[] statusTable = new byte[STATUS_TABLE_SIZE];
-  private final BackendRegistry<String, Backend> backends;
-  private final Retry engine;
-
-  private ResilientHttpClient(Builder builder) {
-    this.delegate = builder.delegate;
-    this.retrier = builder.retrier;
-    this.time = builder.time;
-    this.wallClock = builder.wallClock;
-    this.resultMode = builder.resultMode;
-    for (int status : builder.retryStatuses) {
-      statusTable[status] = RETRY_STATUS | RETRY_CANDIDATE;
-    }
-    this.retryRateLimited = builder.retryRateLimited;
-    if (retryRateLimited) {
-      statusTable[429] |= RETRY_CANDIDATE;
-    }
-    this.retryConnectionRefused = builder.retryConnectionRefused;
-    this.idempotentMethods = Set.copyOf(builder.idempotentMethods);
-    this.generateIdempotencyKeys = builder.generateIdempotencyKeys;
-    this.idempotencyKeys = builder.idempotencyKeys;
-    this.retryAfterCap = builder.retryAfterCap;
-    this.callTimeout = builder.callTimeout;
-    this.breakerFailure = builder.breakerFailure;
-    this.gateOnRetryAfter = builder.gateOnRetryAfter;
-    this.gateReleaseSpreadNanos = builder.gateReleaseSpread.toNanos();
-    this.random = builder.random;
-    this.routes = builder.routes.toArray(new Route[0]);
-    this.routeRetriers = builder.routeRetriers.toArray(new Retrier[0]);
-    this.backendKeys = builder.backendKeys;
-    this.authRetries = builder.authRetries;
-    this.authInitialBackoffNanos = builder.authInitialBackoff.toNanos();
-    this.tokens =
-        builder.tokenSource == null
-            ? null
-            : new BearerTokens(builder.tokenSource, builder.tokensApplyTo, builder.tokenRefreshSkew,
-                builder.time, builder.authListener);
-    Function<String, RetryBudget> budgets = builder.retryBudgets;
-    Function<String, CircuitBreaker> breakers = builder.circuitBreakers;
-    Function<String, CircuitBreaker> authBreakers =
-        tokens == null ? null : builder.authCircuitBreakers != null ? builder.authCircuitBreakers : this::defaultAuthBreaker;
-    int authRetryCount = authRetries;
-    this.backends =
-        BackendRegistry.<String, Backend>builder(
-                key -> new Backend(
-                    key,
-                    budgets == null ? null : budgets.apply(key),
-                    breakers == null ? null : breakers.apply(key),
-                    authBreakers == null ? null : authBreakers.apply(key),
-                    authRetryCount))
-            .timeSource(time)
-            .maxSize(builder.maxBackends)
-            .idleTimeout(builder.backendIdleTimeout)
-            .build();
-    Retry.Builder engineBuilder =
-        Retry.builder().name("resilient-http").timeSource(time).useScope(false);
-    builder.listeners.forEach(engineBuilder::listener);
-    this.engine = engineBuilder.build();
-    if (tokens != null) {
-      tokens.bind(new TokenClient(this));
-    }
-    if (Boolean.getBoolean("jdk.httpclient.enableAllMethodRetry")) {
-      LOG.log(Level.WARNING,
-          "jdk.httpclient.enableAllMethodRetry is set: java.net.http may resend a non-idempotent"
-              + " request once on its own, which this client cannot prevent");
-    }
-  }
-
-  /* Opens after 5 exhausted sequences in a row (the failure rate of a 5-call window at 100 % is
-   * the same rule), stays open 30 s, lets one probe sequence through. */
-  private CircuitBreaker defaultAuthBreaker(String backend) {
-    BearerTokens listener = tokens;
-    return CircuitBreaker.builder(backend)
-        .consecutiveFailureThreshold(5)
-        .failureRateThreshold(100)
-        .slidingWindowSize(5)
-        .minimumNumberOfCalls(5)
-        .openDuration(Duration.ofSeconds(30))
-        .halfOpenProbes(1)
-        .timeSource(time)
-        .listener(new CircuitBreakerListener() {
-          @Override
-          public void onStateTransition(String name, CircuitBreaker.State from, CircuitBreaker.State to) {
-            listener.breakerTransition(backend, from, to);
-          }
-        })
-        .build();
-  }
-
-  /** The wait before auth-failure retry {@code retry} (1 for the first): the initial backoff, doubled each time. */
-  long authBackoffNanos(int retry) {
-    long backoff = authInitialBackoffNanos;
-    for (int i = 1; i < retry && backoff < Long.MAX_VALUE / 2; i++) {
-      backoff *= 2;
-    }
-    return backoff;
-  }
-
-  /** The backend a request to {@code uri} belongs to. */
-  String backendOf(java.net.URI uri) {
-    if (backendKeys == null) {
-      return defaultBackendKeys.keyOf(uri);
-    }
-    String key = backendKeys.apply(uri);
-    if (key == null || key.isBlank()) {
-      throw new IllegalStateException("backendKeys returned " + (key == null ? "null" : "a blank key")
-          + " for " + Redaction.uri(uri));
-    }
-    return key;
+  private ResilientHttpClient(Settings settings) {
+    super(settings.delegate);
+    this.settings = settings;
+    this.pipeline = new Pipeline(settings, this);
   }
 
   /** Returns a builder of a client that sends every attempt through {@code delegate}. */
@@ -271,111 +126,12 @@ public final class ResilientHttpClient extends HttpClient {
     return new Builder(delegate);
   }
 
-  /** The retrier applied when no {@link RetryScope} is open. */
-  public Retrier retrier() {
-    return retrier;
-  }
-
-  /**
-   * The circuit breaker of the backend ({@code scheme://host:port}) of {@code uri}, if breakers
-   * are on and the backend was called recently.
-   */
-  public Optional<CircuitBreaker> circuitBreaker(java.net.URI uri) {
-    return backends.getIfPresent(backendOf(uri)).map(backend -> backend.breaker);
-  }
-
-  /**
-   * The auth circuit breaker of the backend of {@code uri}, if bearer tokens are on and the
-   * backend was called recently.
-   */
-  public Optional<CircuitBreaker> authCircuitBreaker(java.net.URI uri) {
-    return backends.getIfPresent(backendOf(uri)).map(backend -> backend.authBreaker);
-  }
-
-  /** The routes, in the order they are matched. */
-  public List<Route> routes() {
-    return List.of(routes);
-  }
-
-  /**
-   * The retry budget of the backend ({@code scheme://host:port}) of {@code uri}, if budgets are
-   * on and the backend was called recently.
-   */
-  public Optional<RetryBudget> retryBudget(java.net.URI uri) {
-    return backends.getIfPresent(backendOf(uri)).map(backend -> backend.budget);
-  }
-
-  /** The client every attempt is sent through. */
-  public HttpClient delegate() {
-    return delegate;
-  }
-
-  /** Whether a response of {@code status} may be retried: a retry status, or 429 when retried. */
-  boolean isRetryCandidate(int status) {
-    return status >= 0 && status < STATUS_TABLE_SIZE && (statusTable[status] & RETRY_CANDIDATE) != 0;
-  }
-
-  /** Whether {@code status} is among the retry statuses ({@link Builder#retryStatuses}). */
-  boolean isRetryStatus(int status) {
-    return status >= 0 && status < STATUS_TABLE_SIZE && (statusTable[status] & RETRY_STATUS) != 0;
-  }
-
-  private <T> HttpCall<T> newCall(HttpRequest request, BodyHandler<T> handler) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(handler, "responseBodyHandler");
-    // Most specific first: scope, route, client default (which is Retrier.none() unless set).
-    Retrier applying = RetryScope.current().orElse(null);
-    boolean routeIdempotent = false;
-    for (int i = 0; i < routes.length; i++) {
-      if (routes[i].matches(request.method(), request.uri())) {
-        if (applying == null) {
-          applying = routeRetriers[i];
-        }
-        routeIdempotent = routes[i].isIdempotent();
-        break;
-      }
-    }
-    if (applying == null) {
-      applying = retrier;
-    }
-    return new HttpCall<>(
-        this, request, handler, applying, backends.get(backendOf(request.uri())), routeIdempotent);
-  }
-
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> responseBodyHandler)
       throws IOException, InterruptedException {
-    HttpCall<T> call = newCall(request, responseBodyHandler);
-    Retry retry = engine.withRetrier(call);
-    HttpResponse<T> response;
-    try {
-      response = call.callTimeout == null
-          ? retry.call(call::sendSync)
-          : retry.call(call.callTimeout, call::sendSync);
-    } catch (HttpStatusException notRetried) {
-      if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
-        return call.replaySync(notRetried);
-      }
-      throw notRetried;
-    } catch (RetryExhaustedException exhausted) {
-      Throwable last = exhausted.getCause();
-      if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
-        if (last instanceof HttpStatusException) {
-          return call.replaySync((HttpStatusException) last);
-        }
-        if (last instanceof IOException) {
-          throw asIOException(exhausted, (IOException) last);
-        }
-      }
-      throw exhausted;
-    } catch (IOException | InterruptedException | RuntimeException | Error e) {
-      throw e;
-    } catch (Exception unexpected) {
-      throw new IOException(unexpected);
-    } finally {
-      call.finished();
-    }
-    return resultMode == ResultMode.THROW ? throwIfFailure(call, response) : response;
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return pipeline.send(request, responseBodyHandler);
   }
 
   @Override
@@ -387,155 +143,117 @@ public final class ResilientHttpClient extends HttpClient {
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
       HttpRequest request, BodyHandler<T> responseBodyHandler, PushPromiseHandler<T> pushPromiseHandler) {
-    HttpCall<T> call = newCall(request, responseBodyHandler);
-    Retry retry = engine.withRetrier(call);
-    CompletableFuture<HttpResponse<T>> attempts =
-        call.callTimeout == null
-            ? retry.callAsync(() -> call.sendAsync(pushPromiseHandler))
-            : retry.callAsync(call.callTimeout, () -> call.sendAsync(pushPromiseHandler));
-    CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
-    attempts.whenComplete(
-        (response, failure) -> {
-          call.finished();
-          if (failure == null) {
-            try {
-              result.complete(resultMode == ResultMode.THROW ? throwIfFailure(call, response) : response);
-            } catch (HttpStatusException e) {
-              result.completeExceptionally(e);
-            }
-            return;
-          }
-          Throwable cause = unwrap(failure);
-          HttpStatusException status = null;
-          if (resultMode == ResultMode.RETURN_LAST_RESPONSE) {
-            if (cause instanceof HttpStatusException) {
-              status = (HttpStatusException) cause;
-            } else if (cause instanceof RetryExhaustedException && cause.getCause() instanceof HttpStatusException) {
-              status = (HttpStatusException) cause.getCause();
-            } else if (cause instanceof RetryExhaustedException && cause.getCause() instanceof IOException) {
-              cause = asIOException((RetryExhaustedException) cause, (IOException) cause.getCause());
-            }
-          }
-          if (status == null) {
-            result.completeExceptionally(cause);
-            return;
-          }
-          call.replay(status)
-              .whenComplete(
-                  (replayed, replayFailure) -> {
-                    if (replayFailure == null) {
-                      result.complete(replayed);
-                    } else {
-                      result.completeExceptionally(unwrap(replayFailure));
-                    }
-                  });
-        });
-    result.whenComplete(
-        (response, failure) -> {
-          if (result.isCancelled()) {
-            attempts.cancel(true);
-          }
-        });
-    return result;
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return pipeline.sendAsync(request, responseBodyHandler, pushPromiseHandler);
   }
 
-  /** The default of {@link Builder#breakerFailure}: 5xx, timeouts, resets, refusals; never 4xx. */
-  static boolean isBackendFailure(Throwable failure) {
-    if (failure instanceof HttpStatusException) {
-      return ((HttpStatusException) failure).statusCode() >= 500;
-    }
-    return failure instanceof IOException;
+  /** The retrier applied when no {@link RetryScope} is open and no route matches. */
+  public Retrier retrier() {
+    return settings.retrier;
   }
 
-  private static <T> HttpResponse<T> throwIfFailure(HttpCall<T> call, HttpResponse<T> response)
-      throws HttpStatusException {
-    int status = response.statusCode();
-    if (status >= 400) {
-      throw HttpStatusException.of(
-          status, call.method(), call.uri(), response.headers(), null);
-    }
-    return response;
+  /** The call bound set with {@link Builder#callTimeout}, if any. */
+  public Optional<Duration> callTimeout() {
+    return Optional.ofNullable(settings.callTimeout);
+  }
+
+  /** What the caller gets once retries stop. */
+  public ResultMode resultMode() {
+    return settings.throwMode ? ResultMode.THROW : ResultMode.RETURN_LAST_RESPONSE;
   }
 
   /**
-   * The last I/O failure, as {@code send} promises, carrying the earlier failures and why retries
-   * stopped as suppressed exceptions.
+   * The circuit breaker of the backend of {@code uri}, if breakers are on and the backend was
+   * called recently.
    */
-  private static IOException asIOException(RetryExhaustedException exhausted, IOException last) {
-    for (Throwable earlier : exhausted.getSuppressed()) {
-      if (earlier != last) {
-        last.addSuppressed(earlier);
-      }
-    }
-    last.addSuppressed(
-        new RetryExhaustedException(exhausted.reason(), exhausted.getMessage(), exhausted.attempts(), null));
-    return last;
+  public Optional<CircuitBreaker> circuitBreaker(URI uri) {
+    return pipeline.backendIfPresent(uri).map(backend -> backend.breaker);
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable current = failure;
-    while (current instanceof CompletionException && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
+  /**
+   * The auth circuit breaker of the backend of {@code uri}, if bearer tokens are on and the
+   * backend was called recently.
+   */
+  public Optional<CircuitBreaker> authCircuitBreaker(URI uri) {
+    return pipeline.backendIfPresent(uri).map(backend -> backend.authBreaker);
   }
 
+  /**
+   * The retry budget of the backend of {@code uri}, if budgets are on and the backend was
+   * called recently.
+   */
+  public Optional<RetryBudget> retryBudget(URI uri) {
+    return pipeline.backendIfPresent(uri).map(backend -> backend.budget);
+  }
+
+  /** The routes, in the order they are matched. */
+  public List<Route> routes() {
+    return settings.routes;
+  }
+
+  /** The client every attempt is sent through. */
+  public HttpClient delegate() {
+    return delegate;
+  }
+
+  // ---- Lifecycle: JDK 21's HttpClient methods, declared without @Override to compile for 17.
+
+  /**
+   * Stops accepting calls (they fail with a {@link CallRejectedException}), lets the calls in
+   * flight end (a retry they would make fails the same way), and forwards to the delegate's
+   * {@code shutdown()} on JDK 21 and later.
+   */
+  public void shutdown() {
+    shutdown = true;
+    pipeline.close();
+    Lifecycle.shutdown(delegate);
+  }
+
+  /**
+   * As {@link #shutdown()}, and every call waiting (at a Retry-After gate, or between attempts)
+   * fails at once; forwards to the delegate's {@code shutdownNow()} on JDK 21 and later.
+   */
+  public void shutdownNow() {
+    shutdown = true;
+    pipeline.closeNow();
+    Lifecycle.shutdownNow(delegate);
+  }
+
+  /**
+   * Waits for the delegate to terminate after a shutdown, for at most {@code duration}; on a
+   * JDK before 21, returns {@code true} at once.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    Objects.requireNonNull(duration, "duration");
+    return Lifecycle.awaitTermination(delegate, duration);
+  }
+
+  /** Whether the client was shut down and its delegate terminated. */
+  public boolean isTerminated() {
+    return shutdown && Lifecycle.isTerminated(delegate, true);
+  }
+
+  /**
+   * Shuts this client down and closes the delegate (JDK 21 and later: waiting for its
+   * exchanges to end, as {@code HttpClient.close()} does). Calls after it fail with a {@link
+   * CallRejectedException}.
+   */
   @Override
-  public Optional<CookieHandler> cookieHandler() {
-    return delegate.cookieHandler();
-  }
-
-  @Override
-  public Optional<Duration> connectTimeout() {
-    return delegate.connectTimeout();
-  }
-
-  @Override
-  public Redirect followRedirects() {
-    return delegate.followRedirects();
-  }
-
-  @Override
-  public Optional<ProxySelector> proxy() {
-    return delegate.proxy();
-  }
-
-  @Override
-  public SSLContext sslContext() {
-    return delegate.sslContext();
-  }
-
-  @Override
-  public SSLParameters sslParameters() {
-    return delegate.sslParameters();
-  }
-
-  @Override
-  public Optional<Authenticator> authenticator() {
-    return delegate.authenticator();
-  }
-
-  @Override
-  public Version version() {
-    return delegate.version();
-  }
-
-  @Override
-  public Optional<Executor> executor() {
-    return delegate.executor();
-  }
-
-  @Override
-  public java.net.http.WebSocket.Builder newWebSocketBuilder() {
-    return delegate.newWebSocketBuilder();
+  public void close() {
+    shutdown = true;
+    pipeline.close();
+    Lifecycle.close(delegate);
   }
 
   @Override
   public String toString() {
-    return "ResilientHttpClient{retrier=" + retrier
-        + (routes.length == 0 ? "" : ", routes=" + routes())
-        + (tokens == null ? "" : ", bearerTokens=on")
-        + ", resultMode=" + resultMode + '}';
+    return "ResilientHttpClient{retrier=" + settings.retrier
+        + (settings.routes.isEmpty() ? "" : ", routes=" + settings.routes)
+        + (settings.tokenSource == null ? "" : ", bearerTokens=on")
+        + ", resultMode=" + resultMode() + '}';
   }
 
   /**
@@ -543,42 +261,10 @@ public final class ResilientHttpClient extends HttpClient {
    * thread-safe.
    */
   public static final class Builder {
-    private final HttpClient delegate;
-    private Retrier retrier = Retrier.none();
-    private TimeSource time = TimeSource.system();
-    private Clock wallClock = Clock.systemUTC();
-    private ResultMode resultMode = ResultMode.RETURN_LAST_RESPONSE;
-    private Set<Integer> retryStatuses = Set.of(500, 502, 503, 504);
-    private boolean retryRateLimited = true;
-    private boolean retryConnectionRefused;
-    private Set<String> idempotentMethods = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
-    private boolean generateIdempotencyKeys;
-    private Supplier<String> idempotencyKeys = () -> UUID.randomUUID().toString();
-    private Duration retryAfterCap = Duration.ofSeconds(60);
-    private Duration callTimeout;
-    private final List<RetryListener> listeners = new java.util.ArrayList<>();
-    private Function<String, RetryBudget> retryBudgets =
-        backend -> RetryBudget.builder().name(backend).build();
-    private Function<String, CircuitBreaker> circuitBreakers;
-    private Predicate<Throwable> breakerFailure = ResilientHttpClient::isBackendFailure;
-    private boolean gateOnRetryAfter = true;
-    private Duration gateReleaseSpread = Duration.ofSeconds(1);
-    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-    private int maxBackends = 1_000;
-    private Duration backendIdleTimeout = Duration.ofMinutes(10);
-    private final List<Route> routes = new java.util.ArrayList<>();
-    private final List<Retrier> routeRetriers = new java.util.ArrayList<>();
-    private Function<? super java.net.URI, String> backendKeys;
-    private TokenSource tokenSource;
-    private Predicate<? super HttpRequest> tokensApplyTo = request -> true;
-    private Duration tokenRefreshSkew = Duration.ofSeconds(30);
-    private int authRetries = 3;
-    private Duration authInitialBackoff = Duration.ofMillis(100);
-    private Function<String, CircuitBreaker> authCircuitBreakers;
-    private AuthListener authListener = new AuthListener() {};
+    private final Settings s = new Settings();
 
     private Builder(HttpClient delegate) {
-      this.delegate = Objects.requireNonNull(delegate, "delegate");
+      s.delegate = Objects.requireNonNull(delegate, "delegate");
       if (delegate instanceof ResilientHttpClient) {
         throw new IllegalArgumentException(
             "delegate must be a plain HttpClient but was a ResilientHttpClient: retries would multiply");
@@ -587,13 +273,13 @@ public final class ResilientHttpClient extends HttpClient {
 
     /** Sets the retrier applied when no {@link RetryScope} is open (default {@link Retrier#none()}). */
     public Builder retrier(Retrier retrier) {
-      this.retrier = Objects.requireNonNull(retrier, "retrier");
+      s.retrier = Objects.requireNonNull(retrier, "retrier");
       return this;
     }
 
     /** Sets the time source every wait goes through (default {@link TimeSource#system()}). */
     public Builder timeSource(TimeSource timeSource) {
-      this.time = Objects.requireNonNull(timeSource, "timeSource");
+      s.time = Objects.requireNonNull(timeSource, "timeSource");
       return this;
     }
 
@@ -602,19 +288,19 @@ public final class ResilientHttpClient extends HttpClient {
      * no Date header (default {@link Clock#systemUTC()}).
      */
     public Builder wallClock(Clock wallClock) {
-      this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+      s.wallClock = Objects.requireNonNull(wallClock, "wallClock");
       return this;
     }
 
     /** Adds a listener of every attempt, retry and give-up. */
     public Builder listener(RetryListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      s.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /** Sets what the caller gets once retries stop (default {@link ResultMode#RETURN_LAST_RESPONSE}). */
     public Builder resultMode(ResultMode resultMode) {
-      this.resultMode = Objects.requireNonNull(resultMode, "resultMode");
+      s.throwMode = Objects.requireNonNull(resultMode, "resultMode") == ResultMode.THROW;
       return this;
     }
 
@@ -633,13 +319,13 @@ public final class ResilientHttpClient extends HttpClient {
         }
         set.add(status);
       }
-      this.retryStatuses = set;
+      s.retryStatuses = set.stream().mapToInt(Integer::intValue).toArray();
       return this;
     }
 
     /** Sets whether 429 Too Many Requests is retried, for every method (default true). */
     public Builder retryRateLimited(boolean retryRateLimited) {
-      this.retryRateLimited = retryRateLimited;
+      s.retryRateLimited = retryRateLimited;
       return this;
     }
 
@@ -648,7 +334,7 @@ public final class ResilientHttpClient extends HttpClient {
      * down, and retrying only delays the failure).
      */
     public Builder retryConnectionRefused(boolean retryConnectionRefused) {
-      this.retryConnectionRefused = retryConnectionRefused;
+      s.retryConnectionRefused = retryConnectionRefused;
       return this;
     }
 
@@ -668,7 +354,7 @@ public final class ResilientHttpClient extends HttpClient {
         }
         set.add(method);
       }
-      this.idempotentMethods = set;
+      s.idempotentMethods = set.toArray(new String[0]);
       return this;
     }
 
@@ -678,13 +364,13 @@ public final class ResilientHttpClient extends HttpClient {
      * (default false). A key the caller set is never replaced.
      */
     public Builder generateIdempotencyKeys(boolean generate) {
-      this.generateIdempotencyKeys = generate;
+      s.generateIdempotencyKeys = generate;
       return this;
     }
 
     /** Sets where generated idempotency keys come from (default random UUIDs). */
     public Builder idempotencyKeySource(Supplier<String> keys) {
-      this.idempotencyKeys = Objects.requireNonNull(keys, "idempotencyKeySource");
+      s.idempotencyKeys = Objects.requireNonNull(keys, "idempotencyKeySource");
       return this;
     }
 
@@ -692,14 +378,11 @@ public final class ResilientHttpClient extends HttpClient {
      * Sets the longest Retry-After this client waits for (default 60 s); a longer one ends the
      * retries at once.
      *
-     * @throws IllegalArgumentException if {@code cap} is negative
+     * @throws IllegalArgumentException if {@code cap} is not in [0, 292 years]
      */
     public Builder retryAfterCap(Duration cap) {
-      Objects.requireNonNull(cap, "retryAfterCap");
-      if (cap.isNegative()) {
-        throw new IllegalArgumentException("retryAfterCap must be >= 0 but was " + cap);
-      }
-      this.retryAfterCap = cap;
+      Settings.nonNegativeNanos("retryAfterCap", cap);
+      s.retryAfterCap = cap;
       return this;
     }
 
@@ -708,14 +391,11 @@ public final class ResilientHttpClient extends HttpClient {
      * would end after the deadline; each attempt's request timeout is cut to the time left; an
      * asynchronous call fails when the deadline passes during an attempt.
      *
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException if {@code timeout} is not in (0, 292 years]
      */
     public Builder callTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "callTimeout");
-      if (timeout.isZero() || timeout.isNegative()) {
-        throw new IllegalArgumentException("callTimeout must be > 0 but was " + timeout);
-      }
-      this.callTimeout = timeout;
+      Settings.positiveNanos("callTimeout", timeout);
+      s.callTimeout = timeout;
       return this;
     }
 
@@ -728,13 +408,13 @@ public final class ResilientHttpClient extends HttpClient {
      * a retrier allows retries.
      */
     public Builder retryBudgets(Function<String, RetryBudget> perBackend) {
-      this.retryBudgets = Objects.requireNonNull(perBackend, "retryBudgets");
+      s.retryBudgets = Objects.requireNonNull(perBackend, "retryBudgets");
       return this;
     }
 
     /** Turns retry budgets off: every call may use every attempt its retrier allows. */
     public Builder noRetryBudget() {
-      this.retryBudgets = null;
+      s.retryBudgets = null;
       return this;
     }
 
@@ -745,7 +425,7 @@ public final class ResilientHttpClient extends HttpClient {
      * dev.resilienthttp.retry.GiveUpReason#CIRCUIT_OPEN}.
      */
     public Builder circuitBreakers(Function<String, CircuitBreaker> perBackend) {
-      this.circuitBreakers = Objects.requireNonNull(perBackend, "circuitBreakers");
+      s.circuitBreakers = Objects.requireNonNull(perBackend, "circuitBreakers");
       return this;
     }
 
@@ -755,7 +435,7 @@ public final class ResilientHttpClient extends HttpClient {
      * successes.
      */
     public Builder breakerFailure(Predicate<Throwable> isFailure) {
-      this.breakerFailure = Objects.requireNonNull(isFailure, "breakerFailure");
+      s.breakerFailure = Objects.requireNonNull(isFailure, "breakerFailure");
       return this;
     }
 
@@ -767,7 +447,7 @@ public final class ResilientHttpClient extends HttpClient {
      * one.
      */
     public Builder gateOnRetryAfter(boolean gate) {
-      this.gateOnRetryAfter = gate;
+      s.gateOnRetryAfter = gate;
       return this;
     }
 
@@ -779,14 +459,11 @@ public final class ResilientHttpClient extends HttpClient {
      * a call with a deadline has left after the gate.
      * {@link Duration#ZERO} releases them all at once.
      *
-     * @throws IllegalArgumentException if {@code spread} is negative
+     * @throws IllegalArgumentException if {@code spread} is not in [0, 292 years]
      */
     public Builder gateReleaseSpread(Duration spread) {
-      Objects.requireNonNull(spread, "gateReleaseSpread");
-      if (spread.isNegative()) {
-        throw new IllegalArgumentException("gateReleaseSpread must be >= 0 but was " + spread);
-      }
-      this.gateReleaseSpread = spread;
+      Settings.nonNegativeNanos("gateReleaseSpread", spread);
+      s.gateReleaseSpread = spread;
       return this;
     }
 
@@ -796,7 +473,7 @@ public final class ResilientHttpClient extends HttpClient {
      * a fixed sequence. The retrier's own jitter has its own source.
      */
     public Builder random(DoubleSupplier random) {
-      this.random = Objects.requireNonNull(random, "random");
+      s.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
@@ -811,12 +488,9 @@ public final class ResilientHttpClient extends HttpClient {
       if (maxBackends < 1) {
         throw new IllegalArgumentException("maxBackends must be >= 1 but was " + maxBackends);
       }
-      Objects.requireNonNull(idleTimeout, "idleTimeout");
-      if (idleTimeout.isZero() || idleTimeout.isNegative()) {
-        throw new IllegalArgumentException("idleTimeout must be > 0 but was " + idleTimeout);
-      }
-      this.maxBackends = maxBackends;
-      this.backendIdleTimeout = idleTimeout;
+      Settings.positiveNanos("idleTimeout", idleTimeout);
+      s.maxBackends = maxBackends;
+      s.backendIdleTimeout = idleTimeout;
       return this;
     }
 
@@ -833,35 +507,65 @@ public final class ResilientHttpClient extends HttpClient {
     public Builder route(Route route, Retrier retrier) {
       Objects.requireNonNull(route, "route");
       Objects.requireNonNull(retrier, "retrier");
-      for (Route added : routes) {
+      for (Route added : s.routes) {
         if (added.method().equals(route.method()) && added.pattern().equals(route.pattern())) {
           throw new IllegalArgumentException(
               "route must not repeat an earlier route's method and pattern but " + route
                   + " repeats " + added + " (the first match wins, so it would never apply)");
         }
       }
-      routes.add(route);
-      routeRetriers.add(retrier);
+      s.routes.add(route);
+      s.routeRetriers.add(retrier);
       return this;
     }
 
     /**
-     * Attaches a bearer token from {@code source} to every request that has no Authorization
-     * header of its own, and handles 401 and 403 answers as the class description says. The
-     * token goes to every host this client calls; use {@link #bearerTokens(TokenSource,
-     * Predicate)} when it calls hosts that must not see it.
+     * Attaches a bearer token from {@code source} to the requests sent to {@code hosts} (and
+     * to no other host: a token must never reach a third party) that have no Authorization
+     * header of their own, and handles 401 and 403 answers as the class description says.
+     *
+     * @throws IllegalArgumentException if no host is given, or one is blank
      */
-    public Builder bearerTokens(TokenSource source) {
-      return bearerTokens(source, request -> true);
+    public Builder bearerTokens(TokenSource source, String... hosts) {
+      Objects.requireNonNull(hosts, "hosts");
+      if (hosts.length == 0) {
+        throw new IllegalArgumentException(
+            "hosts must name at least one host but was empty (a token goes only where you say)");
+      }
+      Set<String> names = new LinkedHashSet<>();
+      for (String host : hosts) {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+          throw new IllegalArgumentException("hosts must not hold a blank host but was " + Arrays.toString(hosts));
+        }
+        names.add(host.toLowerCase(Locale.ROOT));
+      }
+      Set<String> allowed = Set.copyOf(names);
+      return bearerTokens(source, request -> {
+        String host = request.uri().getHost();
+        return host != null && allowed.contains(host.toLowerCase(Locale.ROOT));
+      });
     }
 
     /**
-     * As {@link #bearerTokens(TokenSource)}, for the requests {@code appliesTo} accepts only
-     * (for example {@code request -> request.uri().getHost().equals("api.example.com")}).
+     * As {@link #bearerTokens(TokenSource, String...)}, for the requests {@code appliesTo}
+     * accepts (for example those matching a {@link Route}: {@code request ->
+     * route.matches(request.method(), request.uri())}).
      */
     public Builder bearerTokens(TokenSource source, Predicate<? super HttpRequest> appliesTo) {
-      this.tokenSource = Objects.requireNonNull(source, "tokenSource");
-      this.tokensApplyTo = Objects.requireNonNull(appliesTo, "appliesTo");
+      s.tokenSource = Objects.requireNonNull(source, "tokenSource");
+      s.tokensApplyTo = Objects.requireNonNull(appliesTo, "appliesTo");
+      return this;
+    }
+
+    /**
+     * Bounds each fetch of a bearer token, shared by the calls waiting for it (default 30 s):
+     * a token endpoint that never answers fails the fetch, and the next call starts a new one.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not in (0, 292 years]
+     */
+    public Builder tokenFetchTimeout(Duration timeout) {
+      s.tokenFetchTimeout = Settings.positiveNanos("tokenFetchTimeout", timeout);
       return this;
     }
 
@@ -876,7 +580,7 @@ public final class ResilientHttpClient extends HttpClient {
       if (skew.isNegative() || skew.compareTo(Duration.ofDays(1)) > 0) {
         throw new IllegalArgumentException("tokenRefreshSkew must be in [PT0S, PT24H] but was " + skew);
       }
-      this.tokenRefreshSkew = skew;
+      s.tokenRefreshSkew = skew;
       return this;
     }
 
@@ -898,8 +602,8 @@ public final class ResilientHttpClient extends HttpClient {
           || initialBackoff.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new IllegalArgumentException("initialBackoff must be in (PT0S, PT1M] but was " + initialBackoff);
       }
-      this.authRetries = retries;
-      this.authInitialBackoff = initialBackoff;
+      s.authRetries = retries;
+      s.authInitialBackoff = initialBackoff;
       return this;
     }
 
@@ -911,13 +615,13 @@ public final class ResilientHttpClient extends HttpClient {
      * backend and when the next probe goes. A breaker given here reports to its own listener.
      */
     public Builder authCircuitBreakers(Function<String, CircuitBreaker> perBackend) {
-      this.authCircuitBreakers = Objects.requireNonNull(perBackend, "authCircuitBreakers");
+      s.authCircuitBreakers = Objects.requireNonNull(perBackend, "authCircuitBreakers");
       return this;
     }
 
     /** Sets the listener of token fetches, rejections and auth breaker transitions (default: none). */
     public Builder authListener(AuthListener listener) {
-      this.authListener = Objects.requireNonNull(listener, "authListener");
+      s.authListener = Objects.requireNonNull(listener, "authListener");
       return this;
     }
 
@@ -928,13 +632,45 @@ public final class ResilientHttpClient extends HttpClient {
      * never return null or a blank name.
      */
     public Builder backendKey(Function<? super java.net.URI, String> backendKey) {
-      this.backendKeys = Objects.requireNonNull(backendKey, "backendKey");
+      s.backendKeys = Objects.requireNonNull(backendKey, "backendKey");
+      return this;
+    }
+
+    /**
+     * Bounds each attempt whose request sets no timeout of its own (default: none): an attempt
+     * receiving no response headers within it fails with an {@link
+     * java.net.http.HttpTimeoutException}, which is retried for an idempotent request. Within a
+     * framework that bounds the whole call (Spring's read timeout), this is what lets a slow
+     * attempt be retried. Cut to the time left before the call's deadline.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not in (0, 292 years]
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      s.attemptTimeout = Settings.positiveNanos("attemptTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Makes request bodies that are not known to be replayable (a publisher, an input stream:
+     * what frameworks such as Spring send) replayable by keeping a copy as their first send
+     * reads them, up to {@code maxBytes} per call (default: off, such bodies are sent at most
+     * once). A longer body stays one-shot, and a call refused a retry for it says so in a
+     * suppressed exception.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is not in [1, 2^31 - 1]
+     */
+    public Builder replayBodiesUpTo(long maxBytes) {
+      if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "replayBodiesUpTo must be in [1, " + Integer.MAX_VALUE + "] bytes but was " + maxBytes);
+      }
+      s.replayBufferBytes = maxBytes;
       return this;
     }
 
     /** Returns a new client with these settings. */
     public ResilientHttpClient build() {
-      return new ResilientHttpClient(this);
+      return new ResilientHttpClient(s.copy());
     }
   }
 }

@@ -8,7 +8,7 @@ public final class ServerUnavailableException extends HttpStatusException {
 
   private static final long serialVersionUID = 1L;
 
-  ServerUnavailableException(int statusCode, String method, URI uri, HttpHeaders headers) {
-    super("server unavailable", statusCode, method, uri, headers);
+  ServerUnavailableException(int statusCode, String method, URI uri, HttpHeaders headers, java.time.Duration retryAfter) {
+    super("server unavailable", statusCode, method, uri, headers, retryAfter);
   }
 }

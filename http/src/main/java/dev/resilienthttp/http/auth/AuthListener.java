@@ -1,11 +1,11 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.auth;
 
 import dev.resilienthttp.breaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Hears what a {@link ResilientHttpClient} does with bearer tokens and auth failures. Every
+ * Hears what a {@link dev.resilienthttp.http.ResilientHttpClient} does with bearer tokens and auth failures. Every
  * method has a no-op default, so events can be added without breaking implementations. No event
  * carries a token or a header value.
  *
@@ -18,7 +18,7 @@ public interface AuthListener {
   /** A new token was fetched; {@code lifetime} is empty if it does not expire. */
   default void onTokenRefreshed(Optional<Duration> lifetime) {}
 
-  /** A fetch failed; every call waiting for it fails with a {@link TokenUnavailableException}. */
+  /** A fetch failed; every call waiting for it fails with a {@link dev.resilienthttp.http.TokenUnavailableException}. */
   default void onTokenRefreshFailed(Throwable failure) {}
 
   /**

@@ -1,4 +1,4 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.auth;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * A bearer token and how long it stays valid, as a {@link TokenSource} hands it to a {@link
- * ResilientHttpClient}. Its lifetime counts from when the client receives it (on the client's
+ * dev.resilienthttp.http.ResilientHttpClient}. Its lifetime counts from when the client receives it (on the client's
  * monotonic clock, so a wrong wall clock does not matter); token endpoints say the same with
  * {@code expires_in}.
  *
@@ -23,11 +23,13 @@ public final class AccessToken {
   }
 
   /**
-   * Returns a token valid for {@code lifetime} from when the client receives it.
+   * Returns a token valid for {@code lifetime} from when the client receives it. A lifetime of
+   * zero (a token endpoint answering {@code "expires_in": 0}) makes a single-use token: the
+   * call that needed it uses it, and it is never cached.
    *
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code value} is blank or holds a control character
-   *     (it goes into a header), or {@code lifetime} is not in (0, 292 years]
+   *     (it goes into a header), or {@code lifetime} is not in [0, 292 years]
    */
   public static AccessToken of(String value, Duration lifetime) {
     Objects.requireNonNull(lifetime, "lifetime");
@@ -37,9 +39,9 @@ public final class AccessToken {
     } catch (ArithmeticException tooLong) {
       nanos = -1;
     }
-    if (nanos <= 0) {
+    if (nanos < 0) {
       throw new IllegalArgumentException(
-          "lifetime must be in (0, " + Duration.ofNanos(Long.MAX_VALUE) + "] but was " + lifetime);
+          "lifetime must be in [PT0S, " + Duration.ofNanos(Long.MAX_VALUE) + "] but was " + lifetime);
     }
     return new AccessToken(checkValue(value), lifetime);
   }
@@ -85,6 +87,6 @@ public final class AccessToken {
   /** {@code AccessToken[REDACTED, lifetime=PT1H]}: never the value. */
   @Override
   public String toString() {
-    return "AccessToken[" + Redaction.MASK + ", lifetime=" + (lifetime == null ? "unlimited" : lifetime) + "]";
+    return "AccessToken[" + "REDACTED" + ", lifetime=" + (lifetime == null ? "unlimited" : lifetime) + "]";
   }
 }

@@ -1,4 +1,4 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.internal.backend;
 
 import dev.resilienthttp.breaker.CircuitBreaker;
 import dev.resilienthttp.budget.RetryBudget;
@@ -14,15 +14,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * callers share. Created lazily by the client's {@link dev.resilienthttp.backend.BackendRegistry};
  * touched without locks.
  */
-final class Backend {
+public final class Backend {
 
-  final String key;
+  public final String key;
   /** {@code null} when budgets are off. */
-  final RetryBudget budget;
+  public final RetryBudget budget;
   /** {@code null} when breakers are off. */
-  final CircuitBreaker breaker;
+  public final CircuitBreaker breaker;
   /** Guards auth-failure retries; {@code null} without bearer tokens. */
-  final CircuitBreaker authBreaker;
+  public final CircuitBreaker authBreaker;
   /**
    * The auth-failure backoff wait in progress for each retry number (index 1 for the first
    * retry), shared by every caller of this backend reaching that retry while it lasts.
@@ -32,11 +32,11 @@ final class Backend {
   private final AtomicLong notBeforeNanos = new AtomicLong();
   private volatile boolean gated;
 
-  Backend(String key, RetryBudget budget, CircuitBreaker breaker) {
+  public Backend(String key, RetryBudget budget, CircuitBreaker breaker) {
     this(key, budget, breaker, null, 0);
   }
 
-  Backend(String key, RetryBudget budget, CircuitBreaker breaker, CircuitBreaker authBreaker, int authRetries) {
+  public Backend(String key, RetryBudget budget, CircuitBreaker breaker, CircuitBreaker authBreaker, int authRetries) {
     this.key = key;
     this.budget = budget;
     this.breaker = breaker;
@@ -59,7 +59,7 @@ final class Backend {
    * ends: the one in progress, or a new one of {@code backoffNanos} from {@code nowNanos}.
    * Lock-free; allocates only when it starts a wait.
    */
-  long sharedAuthWaitEnd(int n, long nowNanos, long backoffNanos) {
+  public long sharedAuthWaitEnd(int n, long nowNanos, long backoffNanos) {
     while (true) {
       SharedWait current = authWaits.get(n);
       if (current != null && current.endNanos - nowNanos > 0) {
@@ -73,15 +73,19 @@ final class Backend {
   }
 
   /** The backend of {@code uri}: {@code scheme://host:port}, the port made explicit. */
-  static String keyOf(URI uri) {
+  public static String keyOf(URI uri) {
     String scheme = uri.getScheme() == null ? "http" : uri.getScheme().toLowerCase(Locale.ROOT);
     int port = uri.getPort() != -1 ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);
     String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
     return scheme + "://" + host + ":" + port;
   }
 
-  /** Holds new calls back until {@code untilNanos}; a later gate never shortens an earlier one. */
-  void gateUntil(long untilNanos) {
+  /**
+   * Holds new calls back until {@code untilNanos}; a later gate never shortens an earlier one.
+   * The caller bounds {@code untilNanos} by the client's Retry-After cap, so that one response
+   * never shuts a backend for longer than that.
+   */
+  public void gateUntil(long untilNanos) {
     while (true) {
       long current = notBeforeNanos.get();
       if (gated && current - untilNanos >= 0) {
@@ -95,12 +99,12 @@ final class Backend {
   }
 
   /** Whether a Retry-After ever gated this backend: if not, {@link #gateWaitNanos} is 0 at any time. */
-  boolean isGated() {
+  public boolean isGated() {
     return gated;
   }
 
   /** How long a new call must wait before its first attempt, in nanoseconds; 0 when open. */
-  long gateWaitNanos(long nowNanos) {
+  public long gateWaitNanos(long nowNanos) {
     if (!gated) {
       return 0;
     }

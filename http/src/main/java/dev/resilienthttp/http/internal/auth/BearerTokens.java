@@ -1,6 +1,11 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.internal.auth;
 
 import dev.resilienthttp.breaker.CircuitBreaker;
+import dev.resilienthttp.http.auth.AccessToken;
+import dev.resilienthttp.http.auth.AuthListener;
+import dev.resilienthttp.http.auth.TokenSource;
+import dev.resilienthttp.http.internal.call.MarkedRequest;
+import dev.resilienthttp.http.internal.rules.Redaction;
 import dev.resilienthttp.flight.SingleFlight;
 import dev.resilienthttp.time.ScheduledTask;
 import dev.resilienthttp.time.TimeSource;
@@ -24,7 +29,7 @@ import java.util.function.Predicate;
  * read, no lock, no allocation. A token with a lifetime is dropped from the cache at its refresh
  * point by a task on the client's {@link TimeSource}, not by the readers comparing clocks.
  */
-final class BearerTokens {
+public final class BearerTokens {
 
   /*
    * Why a timer rather than a clock compare on every read (BENCHMARKS.md B6: a valid-token read
@@ -68,31 +73,33 @@ final class BearerTokens {
   private final long skewNanos;
   private final TimeSource time;
   private final AuthListener listener;
+  private final long fetchTimeoutNanos;
   private final SingleFlight<String, Cached> refreshes;
   /** The client a token source sends through: the owning client, marking its requests. */
   private volatile HttpClient tokenClient;
   /** The token in use; {@code null} before the first fetch and after a 401 dropped it. */
   private volatile Cached current;
 
-  BearerTokens(
-      TokenSource source, Predicate<? super HttpRequest> appliesTo, Duration skew, TimeSource time,
-      AuthListener listener) {
+  public BearerTokens(
+      TokenSource source, Predicate<? super HttpRequest> appliesTo, Duration skew, Duration fetchTimeout,
+      TimeSource time, AuthListener listener) {
     this.source = source;
     this.appliesTo = appliesTo;
     this.skewNanos = skew.toNanos();
+    this.fetchTimeoutNanos = fetchTimeout.toNanos();
     this.time = time;
     this.listener = listener;
     this.refreshes = SingleFlight.create(time);
   }
 
-  void bind(HttpClient tokenClient) {
+  public void bind(HttpClient tokenClient) {
     this.tokenClient = tokenClient;
   }
 
   /** Whether a bearer token goes on {@code request} (the caller's unmarked request). */
-  boolean appliesTo(HttpRequest marked, HttpRequest request) {
-    return !ResilientRequests.isTokenFetch(marked)
-        && !HttpCall.hasHeader(request, "Authorization")
+  public boolean appliesTo(MarkedRequest.Marks marks, HttpRequest request) {
+    return !marks.tokenFetch()
+        && request.headers().allValues("Authorization").isEmpty()
         && appliesTo.test(request);
   }
 
@@ -100,7 +107,7 @@ final class BearerTokens {
    * The cached token if it is not due for a refresh, else {@code null}: one volatile read. A
    * token is due from its refresh point on, once its refresh task has run (see above).
    */
-  Cached fresh() {
+  public Cached fresh() {
     return current;
   }
 
@@ -108,7 +115,7 @@ final class BearerTokens {
    * Joins the fetch of a new token, starting it if none is in flight; this caller gives up when
    * {@code timeout} passes first ({@code null}: no timeout).
    */
-  CompletableFuture<Cached> refresh(Duration timeout) {
+  public CompletableFuture<Cached> refresh(Duration timeout) {
     return timeout == null
         ? refreshes.join(FLIGHT, key -> fetchIfStale())
         : refreshes.join(FLIGHT, timeout, key -> fetchIfStale());
@@ -129,7 +136,7 @@ final class BearerTokens {
    * replaced it: callers holding the same rejected token share one refresh, and one holding an
    * older token than the current one does not throw the newer away.
    */
-  void reject(Cached rejected, String backend) {
+  public void reject(Cached rejected, String backend) {
     if (CURRENT.compareAndSet(this, rejected, (Cached) null)) {
       rejected.cancelRefresh();
       LOG.log(Level.DEBUG, "{0} answered 401; the bearer token is dropped", backend);
@@ -152,7 +159,7 @@ final class BearerTokens {
       fetched = CompletableFuture.failedFuture(e);
     }
     // The cache is filled before the flight lands, so a caller arriving meanwhile finds it.
-    return fetched.handle(
+    return withinFetchTimeout(fetched).handle(
         (token, failure) -> {
           if (failure != null || token == null) {
             Throwable why = failure != null
@@ -177,6 +184,32 @@ final class BearerTokens {
         });
   }
 
+  /*
+   * A token endpoint that accepts the connection and never answers would hold the flight, and
+   * every authenticated call waiting on it, for ever. The flight itself fails after the fetch
+   * timeout; the next caller then starts a fresh one.
+   */
+  private CompletionStage<AccessToken> withinFetchTimeout(CompletionStage<AccessToken> fetched) {
+    CompletableFuture<AccessToken> bounded = new CompletableFuture<>();
+    ScheduledTask timer = time.schedule(
+        () -> bounded.completeExceptionally(new java.util.concurrent.TimeoutException(
+            "the token source did not answer within the token fetch timeout of "
+                + Duration.ofNanos(fetchTimeoutNanos))),
+        fetchTimeoutNanos);
+    fetched.whenComplete((token, failure) -> {
+      try {
+        timer.cancel();
+      } finally {
+        if (failure != null) {
+          bounded.completeExceptionally(failure);
+        } else {
+          bounded.complete(token);
+        }
+      }
+    });
+    return bounded;
+  }
+
   /**
    * Caches {@code token} in place of the current entry, cancelling that entry's refresh task,
    * and schedules the new entry's own if the token has a lifetime.
@@ -184,6 +217,10 @@ final class BearerTokens {
   private Cached cache(AccessToken token) {
     long now = time.nanoTime();
     Cached cached = new Cached(token, now, skewNanos);
+    if (cached.expires && cached.refreshAtNanos == now) {
+      // A token of no lifetime ("expires_in": 0) serves the calls that waited for it, once.
+      return cached;
+    }
     // Published before its task is scheduled: a task due at once must find it to drop it.
     Cached previous = (Cached) CURRENT.getAndSet(this, cached);
     if (previous != null) {
@@ -207,14 +244,14 @@ final class BearerTokens {
   }
 
   /** Drops {@code due} at its refresh point, unless it was replaced or dropped already. */
-  void refreshDue(Cached due) {
+  public void refreshDue(Cached due) {
     if (CURRENT.compareAndSet(this, due, (Cached) null)) {
       LOG.log(Level.DEBUG, "the bearer token reached its refresh point; the next call fetches a new one");
     }
   }
 
   /** Reports an auth breaker's transitions to the listener. */
-  void breakerTransition(String backend, CircuitBreaker.State from, CircuitBreaker.State to) {
+  public void breakerTransition(String backend, CircuitBreaker.State from, CircuitBreaker.State to) {
     try {
       listener.onAuthBreakerTransition(backend, from, to);
     } catch (RuntimeException | LinkageError e) {
@@ -242,8 +279,8 @@ final class BearerTokens {
   }
 
   /** A token as cached: its header value, when to refresh it, and the task that will. */
-  static final class Cached {
-    final String header;
+  public static final class Cached {
+    public final String header;
     final boolean expires;
     final long refreshAtNanos;
     private final Optional<Duration> lifetime;
@@ -275,7 +312,7 @@ final class BearerTokens {
 
     @Override
     public String toString() {
-      return "Bearer " + Redaction.MASK + " (lifetime " + lifetime.map(Duration::toString).orElse("unlimited") + ")";
+      return "Bearer REDACTED" + " (lifetime " + lifetime.map(Duration::toString).orElse("unlimited") + ")";
     }
   }
 
@@ -283,7 +320,7 @@ final class BearerTokens {
    * Drops one entry at its refresh point (see {@link #refreshDue}); holds the tokens and the
    * entry weakly, so that a pending task keeps neither a dropped client nor its token alive.
    */
-  static final class RefreshDue implements Runnable {
+  public static final class RefreshDue implements Runnable {
     private final WeakReference<BearerTokens> tokens;
     private final WeakReference<Cached> entry;
 

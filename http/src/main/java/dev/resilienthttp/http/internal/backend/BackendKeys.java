@@ -1,4 +1,4 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.internal.backend;
 
 import java.net.URI;
 
@@ -12,7 +12,7 @@ import java.net.URI;
  * Thread-safe: slots hold immutable entries and are written without a lock; a racing writer may
  * replace another's entry, which only costs a later miss.
  */
-final class BackendKeys {
+public final class BackendKeys {
 
   /*
    * Why: Backend.keyOf lower-cases the scheme and the host and concatenates a new String for
@@ -28,7 +28,7 @@ final class BackendKeys {
   private final Entry[] slots = new Entry[SLOTS];
 
   /** The key of {@code uri}'s backend: equal to {@link Backend#keyOf}{@code (uri)}. */
-  String keyOf(URI uri) {
+  public String keyOf(URI uri) {
     String scheme = uri.getScheme();
     String host = uri.getHost();
     if (scheme == null || host == null) {
@@ -47,7 +47,7 @@ final class BackendKeys {
   }
 
   /** How many slots hold a key. */
-  int size() {
+  public int size() {
     int size = 0;
     for (Entry entry : slots) {
       if (entry != null) {

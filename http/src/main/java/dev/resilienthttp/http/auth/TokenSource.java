@@ -1,10 +1,10 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.auth;
 
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Fetches bearer tokens for a {@link ResilientHttpClient}, which caches the token, attaches it
+ * Fetches bearer tokens for a {@link dev.resilienthttp.http.ResilientHttpClient}, which caches the token, attaches it
  * as {@code Authorization: Bearer ...}, fetches a new one shortly before it expires, and fetches
  * a new one when a server rejects it with a 401 (then replays the request once).
  *
@@ -29,12 +29,12 @@ public interface TokenSource {
   /**
    * Starts fetching a new token.
    *
-   * @param client sends through the same {@link ResilientHttpClient} (its routes, retriers,
-   *     budgets and breakers apply, so a {@link Route} for the token endpoint gives the fetch
+   * @param client sends through the same {@link dev.resilienthttp.http.ResilientHttpClient} (its routes, retriers,
+   *     budgets and breakers apply, so a {@link dev.resilienthttp.http.Route} for the token endpoint gives the fetch
    *     its own retrier), without attaching a bearer token and without the 401 handling, so a
    *     fetch never waits for itself
    * @return a stage completing with the token, or exceptionally with why none could be had:
-   *     the calls waiting for it then fail with a {@link TokenUnavailableException} whose cause
+   *     the calls waiting for it then fail with a {@link dev.resilienthttp.http.TokenUnavailableException} whose cause
    *     is that failure
    */
   CompletionStage<AccessToken> fetchToken(HttpClient client);

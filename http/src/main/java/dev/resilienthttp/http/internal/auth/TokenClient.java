@@ -1,4 +1,6 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.internal.auth;
+
+import dev.resilienthttp.http.internal.call.MarkedRequest;
 
 import java.io.IOException;
 import java.net.Authenticator;
@@ -17,33 +19,40 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The client a {@link TokenSource} fetches through: the owning {@link ResilientHttpClient},
- * with every request marked as a token fetch, so routes and retries apply but no bearer token
- * is attached and a 401 is not answered with another fetch.
+ * The client a token source fetches through: the owning resilient client, with every request
+ * marked as a token fetch, so the token route's retrier applies (never the scope of whichever
+ * caller happened to start the fetch), no bearer token is attached and a 401 is not answered
+ * with another fetch.
  */
-final class TokenClient extends HttpClient {
+public final class TokenClient extends HttpClient {
 
-  private final ResilientHttpClient client;
+  private final HttpClient client;
 
-  TokenClient(ResilientHttpClient client) {
+  public TokenClient(HttpClient client) {
     this.client = client;
+  }
+
+  private static HttpRequest tokenFetch(HttpRequest request) {
+    MarkedRequest.Marks marks = MarkedRequest.marksOf(request);
+    return MarkedRequest.withMarks(request, new MarkedRequest.Marks(
+        marks.idempotent(), marks.oneShot(), marks.replayable(), marks.callTimeout(), true));
   }
 
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    return client.send(ResilientRequests.tokenFetch(request), handler);
+    return client.send(tokenFetch(request), handler);
   }
 
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, BodyHandler<T> handler) {
-    return client.sendAsync(ResilientRequests.tokenFetch(request), handler);
+    return client.sendAsync(tokenFetch(request), handler);
   }
 
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
       HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> pushPromises) {
-    return client.sendAsync(ResilientRequests.tokenFetch(request), handler, pushPromises);
+    return client.sendAsync(tokenFetch(request), handler, pushPromises);
   }
 
   @Override
