@@ -32,7 +32,7 @@ import java.time.Duration;
  * };
  * }</pre>
  */
-public interface Retrier {
+public interface Retrier extends RetryDecider {
 
   /** The total number of attempts allowed, counting the first; at least 1. */
   int maxAttempts();
@@ -67,6 +67,7 @@ public interface Retrier {
    * for a reason of one's own (an HTTP layer ends retries when a server asks for a longer wait
    * than allowed); most retriers never need to.
    */
+  @Override
   default RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
     if (!shouldRetry(context, failure, attempt)) {
       return RetryDecision.rethrow();
