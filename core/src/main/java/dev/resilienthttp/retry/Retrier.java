@@ -79,6 +79,40 @@ public interface Retrier extends RetryDecider {
   }
 
   /**
+   * Whether {@code failure} may be a passing fault worth retrying: the default {@code retryIf} of
+   * {@link ExponentialBackoffRetrier} and {@link FixedDelayRetrier}. Every {@link Exception} is,
+   * except the ones that report a programming error, which fail the same way on every attempt:
+   * {@link NullPointerException}, {@link IllegalArgumentException}, {@link
+   * IllegalStateException}, {@link ClassCastException}, {@link UnsupportedOperationException},
+   * {@link IndexOutOfBoundsException}, {@link ArithmeticException}, {@link ArrayStoreException},
+   * {@link NegativeArraySizeException} and their subclasses (a {@link NumberFormatException} is
+   * an {@code IllegalArgumentException}). An {@link Error} never is. A {@link
+   * java.util.concurrent.CompletionException} or {@link java.util.concurrent.ExecutionException}
+   * is judged by its innermost cause.
+   *
+   * <p>Compose it to widen or narrow the default:
+   *
+   * <pre>{@code
+   * ExponentialBackoffRetrier.builder()
+   *     .retryIf(f -> Retrier.isTransientFailure(f) || f instanceof IllegalStateException)
+   *     .build();
+   * }</pre>
+   */
+  static boolean isTransientFailure(Throwable failure) {
+    Throwable judged = Execution.unwrap(failure);
+    return judged instanceof Exception
+        && !(judged instanceof NullPointerException
+            || judged instanceof IllegalArgumentException
+            || judged instanceof IllegalStateException
+            || judged instanceof ClassCastException
+            || judged instanceof UnsupportedOperationException
+            || judged instanceof IndexOutOfBoundsException
+            || judged instanceof ArithmeticException
+            || judged instanceof ArrayStoreException
+            || judged instanceof NegativeArraySizeException);
+  }
+
+  /**
    * Returns the no-op retrier: exactly one attempt, never a retry. It is what applies wherever
    * nothing else was configured, so adding the library changes nothing by itself.
    */
