@@ -1,19 +1,27 @@
 package dev.resilienthttp.retry;
 
+import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.time.ScheduledTask;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * One asynchronous call through the engine. Attempts run one after another: each starts from
  * the completion of the previous one or from a scheduled wait, so the per-call state needs no
  * lock; the fields a cancellation or a deadline timer reads from another thread are volatile.
+ * It is also the {@link AttemptContext} of its attempts; an early decision ({@link #decideNow})
+ * is guarded by {@code this}.
  */
-final class AsyncExecution<T> extends Execution {
+final class AsyncExecution<T> extends Execution implements AttemptContext {
 
+  /** The attempt when it takes no context, else {@code null}. */
   private final Supplier<? extends CompletionStage<T>> call;
+  /** The attempt when it takes the context, else {@code null}. */
+  private final Function<? super AttemptContext, ? extends CompletionStage<T>> contextualCall;
   private final CompletableFuture<T> promise = new CompletableFuture<>();
   private volatile ScheduledTask pendingWait;
   private volatile ScheduledTask deadlineTimer;
@@ -26,12 +34,20 @@ final class AsyncExecution<T> extends Execution {
   private volatile Thread reportingThread;
   /** Whether the pending retry's wait ended inside schedule(), on the reporting thread. */
   private boolean waitOverEarly; // written and read by the reporting thread only
+  /** The attempt an early decision was made in, 0 for none; this and the next three: by this. */
+  private int earlyAttempt;
+  private Throwable earlyFailure;
+  private RetryDecision earlyDecision;
+  /** Whether the engine has acted on the early decision or refunded it. */
+  private boolean earlySettled;
 
   AsyncExecution(
-      Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
-      Supplier<? extends CompletionStage<T>> call) {
-    super(retry, retrier, startNanos, hasDeadline, deadlineNanos, true);
+      Retry retry, RetryDecider decider, RetryBudget budget, long startNanos, boolean hasDeadline,
+      long deadlineNanos, Supplier<? extends CompletionStage<T>> call,
+      Function<? super AttemptContext, ? extends CompletionStage<T>> contextualCall) {
+    super(retry, decider, budget, startNanos, hasDeadline, deadlineNanos, true);
     this.call = call;
+    this.contextualCall = contextualCall;
   }
 
   CompletableFuture<T> start() {
@@ -51,7 +67,8 @@ final class AsyncExecution<T> extends Execution {
     Listeners.attemptStarted(retry.listeners, this, attempt);
     CompletableFuture<T> future;
     try {
-      future = call.get().toCompletableFuture();
+      CompletionStage<T> stage = call != null ? call.get() : contextualCall.apply(this);
+      future = stage.toCompletableFuture();
     } catch (Throwable failure) {
       failed(failure);
       return;
@@ -65,6 +82,7 @@ final class AsyncExecution<T> extends Execution {
         (result, failure) -> {
           if (failure == null) {
             if (promise.complete(result)) {
+              settleEarlyDecision(attempt, null);
               creditBudget(attempt);
               Listeners.success(retry.listeners, this, attempt);
             }
@@ -79,13 +97,14 @@ final class AsyncExecution<T> extends Execution {
       return;
     }
     lastFailure = failure;
+    RetryDecision early = settleEarlyDecision(attempts, failure);
     if (isCancellation(failure)) {
       promise.completeExceptionally(rethrown(failure, GiveUpReason.CANCELLED));
       return;
     }
     RetryDecision decision;
     try {
-      decision = decide(failure);
+      decision = early != null ? early : decide(failure);
     } catch (RuntimeException | Error retrierFailure) {
       promise.completeExceptionally(retrierFailure);
       return;
@@ -99,6 +118,7 @@ final class AsyncExecution<T> extends Execution {
       return;
     }
     long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
+    retrying(failure);
     recordRetriedFailure(failure);
     // The wait is handed to the time source before listeners hear of it, so that whoever learns
     // of the retry (a test moving a virtual clock once no attempt is in flight) finds the wait
@@ -143,6 +163,72 @@ final class AsyncExecution<T> extends Execution {
     if (promise.isDone()) {
       pendingWait.cancel();
     }
+  }
+
+  @Override
+  public RetryDecision decideNow(Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
+    synchronized (this) {
+      int attempt = attempts;
+      if (earlyAttempt == attempt) {
+        if (earlyFailure == failure) {
+          return earlyDecision;
+        }
+        throw new IllegalStateException(
+            "decideNow was already called during attempt " + attempt + " for another failure ("
+                + earlyFailure.getClass().getName() + "); one early decision per attempt");
+      }
+      RetryDecision decision;
+      if (isCancellation(failure)) {
+        decision = RetryDecision.rethrow();
+      } else if (promise.isDone()) {
+        decision = callEnded();
+      } else {
+        decision = decide(failure);
+      }
+      earlyAttempt = attempt;
+      earlyFailure = failure;
+      earlyDecision = decision;
+      earlySettled = false;
+      return decision;
+    }
+  }
+
+  /** The early decision once the call is over: its deadline passed, or it was ended otherwise. */
+  private RetryDecision callEnded() {
+    if (hasDeadline && retry.time.nanoTime() - deadlineNanos >= 0) {
+      return new RetryDecision.GiveUp(
+          GiveUpReason.DEADLINE,
+          "deadline of " + Durations.format(deadlineNanos - startNanos) + " passed after "
+              + plural(attempts, "attempt"));
+    }
+    return new RetryDecision.GiveUp(
+        GiveUpReason.CANCELLED, "call ended after " + plural(attempts, "attempt"));
+  }
+
+  /**
+   * Settles an early decision made during attempt {@code attempt}, which ended with {@code
+   * outcome} ({@code null} for a success): returns it when it was made for that very failure,
+   * else refunds the retry it paid for and returns {@code null}, as it does when there was none.
+   */
+  private RetryDecision settleEarlyDecision(int attempt, Throwable outcome) {
+    RetryDecision decision;
+    Throwable decidedFor;
+    synchronized (this) {
+      if (earlyAttempt != attempt || earlySettled) {
+        return null;
+      }
+      earlySettled = true;
+      decision = earlyDecision;
+      decidedFor = earlyFailure;
+    }
+    if (outcome == decidedFor) {
+      return decision;
+    }
+    if (budget != null && decision instanceof RetryDecision.RetryAfter) {
+      budget.onRetrySuccess(isTimeout(decidedFor));
+    }
+    return null;
   }
 
   private void deadlinePassed() {

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeoutException;
 abstract class Execution implements RetryContext {
 
   final Retry retry;
-  final Retrier retrier;
+  /** Decides after each failed attempt: the effective retrier, or the caller's own decider. */
+  final RetryDecider decider;
+  /** The budget every retry of this call is paid from, or {@code null}. */
+  final RetryBudget budget;
   final long startNanos;
   final boolean hasDeadline;
   final long deadlineNanos;
@@ -39,11 +42,12 @@ abstract class Execution implements RetryContext {
   private int laterCount;
 
   Execution(
-      Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
-      boolean guarded) {
+      Retry retry, RetryDecider decider, RetryBudget budget, long startNanos, boolean hasDeadline,
+      long deadlineNanos, boolean guarded) {
     this.guarded = guarded;
     this.retry = retry;
-    this.retrier = retrier;
+    this.decider = decider;
+    this.budget = budget;
     this.startNanos = startNanos;
     this.hasDeadline = hasDeadline;
     this.deadlineNanos = deadlineNanos;
@@ -84,7 +88,8 @@ abstract class Execution implements RetryContext {
 
   /**
    * What to do after attempt {@link #attempts} failed with {@code failure}, which is not a
-   * {@linkplain #isCancellation cancellation}.
+   * {@linkplain #isCancellation cancellation}: the deadline, then the decider, then the deadline
+   * again for the wait, then the budget, which is paid for a retry returned here.
    */
   final RetryDecision decide(Throwable failure) {
     if (hasDeadline && retry.time.nanoTime() - deadlineNanos >= 0) {
@@ -93,7 +98,7 @@ abstract class Execution implements RetryContext {
           "deadline of " + Durations.format(deadlineNanos - startNanos) + " passed after "
               + plural(attempts, "attempt"));
     }
-    RetryDecision decision = retrier.decide(this, failure, attempts);
+    RetryDecision decision = decider.decide(this, failure, attempts);
     if (decision instanceof RetryDecision.RetryAfter) {
       long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
       if (hasDeadline) {
@@ -108,7 +113,6 @@ abstract class Execution implements RetryContext {
                   + Durations.format(left) + " left)");
         }
       }
-      RetryBudget budget = retry.budget;
       if (budget != null) {
         boolean afterTimeout = isTimeout(failure);
         if (!budget.tryAcquireRetry(afterTimeout)) {
@@ -116,10 +120,17 @@ abstract class Execution implements RetryContext {
               GiveUpReason.BUDGET_EXHAUSTED,
               "retry budget '" + budget.name() + "' exhausted after " + plural(attempts, "attempt"));
         }
-        lastRetryAfterTimeout = afterTimeout;
       }
     }
     return decision;
+  }
+
+  /**
+   * Records that the call goes on with a retry after {@code failure}, which {@link #decide} paid
+   * for: a success on the next attempt refunds what was paid.
+   */
+  final void retrying(Throwable failure) {
+    lastRetryAfterTimeout = isTimeout(failure);
   }
 
   /** Whether {@code failure} is a timeout, which a retry budget charges more for. */
@@ -128,12 +139,11 @@ abstract class Execution implements RetryContext {
   }
 
   /**
-   * Credits the engine's retry budget, if it has one, for a call that succeeded on attempt
+   * Credits the call's retry budget, if it has one, for a call that succeeded on attempt
    * {@code attempt}: a first-attempt success earns a little back, a success on a retry (which
    * was paid for) is refunded.
    */
   final void creditBudget(int attempt) {
-    RetryBudget budget = retry.budget;
     if (budget == null) {
       return;
     }

@@ -12,7 +12,8 @@ import java.util.function.Predicate;
  * <p>The delay after attempt {@code n} is {@code min(maxDelay, initialDelay * multiplier^(n-1))},
  * randomised by the {@link Jitter} mode. Defaults ({@link #ofDefaults()}): 3 attempts, 100 ms
  * initial delay, 5 s maximum delay, multiplier 2.0, {@link Jitter#FULL full jitter}, every
- * {@link Exception} retryable. With no jitter the waits are 100, 200, 400 ms, ...
+ * {@linkplain Retrier#isTransientFailure transient failure} retryable (no programming error
+ * such as a {@link NullPointerException}, no {@link Error}). With no jitter the waits are 100, 200, 400 ms, ...
  *
  * <p>Immutable and thread-safe.
  */
@@ -132,7 +133,7 @@ public final class ExponentialBackoffRetrier implements Retrier {
     private double multiplier = 2.0;
     private Jitter jitter = Jitter.FULL;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-    private Predicate<? super Throwable> retryIf = failure -> failure instanceof Exception;
+    private Predicate<? super Throwable> retryIf = Retrier::isTransientFailure;
 
     private Builder() {}
 
@@ -191,7 +192,10 @@ public final class ExponentialBackoffRetrier implements Retrier {
       return this;
     }
 
-    /** Sets which failures are retryable (default: every {@link Exception}, no {@link Error}). */
+    /**
+     * Sets which failures are retryable (default {@link Retrier#isTransientFailure}: every
+     * {@link Exception} but those reporting a programming error, no {@link Error}).
+     */
     public Builder retryIf(Predicate<? super Throwable> retryIf) {
       this.retryIf = Objects.requireNonNull(retryIf, "retryIf");
       return this;

@@ -25,16 +25,19 @@ public final class FixedDelayRetrier implements Retrier {
 
   /**
    * Returns a retrier making at most {@code maxAttempts} attempts, {@code delay} apart, that
-   * retries every {@link Exception}.
+   * retries every {@linkplain Retrier#isTransientFailure transient failure}: every {@link
+   * Exception} but those reporting a programming error (such as a {@link NullPointerException}),
+   * no {@link Error}.
    *
    * @throws IllegalArgumentException if {@code maxAttempts < 1} or {@code delay} is negative
    */
   public static FixedDelayRetrier of(int maxAttempts, Duration delay) {
-    return new FixedDelayRetrier(maxAttempts, delay, failure -> failure instanceof Exception);
+    return new FixedDelayRetrier(maxAttempts, delay, Retrier::isTransientFailure);
   }
 
   /**
-   * Returns a copy of this retrier that retries only the failures {@code retryIf} accepts.
+   * Returns a copy of this retrier that retries only the failures {@code retryIf} accepts, in
+   * place of {@link Retrier#isTransientFailure}.
    */
   public FixedDelayRetrier retryIf(Predicate<? super Throwable> retryIf) {
     return new FixedDelayRetrier(maxAttempts, Duration.ofNanos(delayNanos), retryIf);

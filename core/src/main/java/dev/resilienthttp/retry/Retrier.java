@@ -32,7 +32,7 @@ import java.time.Duration;
  * };
  * }</pre>
  */
-public interface Retrier {
+public interface Retrier extends RetryDecider {
 
   /** The total number of attempts allowed, counting the first; at least 1. */
   int maxAttempts();
@@ -67,6 +67,7 @@ public interface Retrier {
    * for a reason of one's own (an HTTP layer ends retries when a server asks for a longer wait
    * than allowed); most retriers never need to.
    */
+  @Override
   default RetryDecision decide(RetryContext context, Throwable failure, int attempt) {
     if (!shouldRetry(context, failure, attempt)) {
       return RetryDecision.rethrow();
@@ -75,6 +76,40 @@ public interface Retrier {
       return Decisions.maxAttempts(maxAttempts());
     }
     return Decisions.retryAfterNanos(delayNanos(context, failure, attempt));
+  }
+
+  /**
+   * Whether {@code failure} may be a passing fault worth retrying: the default {@code retryIf} of
+   * {@link ExponentialBackoffRetrier} and {@link FixedDelayRetrier}. Every {@link Exception} is,
+   * except the ones that report a programming error, which fail the same way on every attempt:
+   * {@link NullPointerException}, {@link IllegalArgumentException}, {@link
+   * IllegalStateException}, {@link ClassCastException}, {@link UnsupportedOperationException},
+   * {@link IndexOutOfBoundsException}, {@link ArithmeticException}, {@link ArrayStoreException},
+   * {@link NegativeArraySizeException} and their subclasses (a {@link NumberFormatException} is
+   * an {@code IllegalArgumentException}). An {@link Error} never is. A {@link
+   * java.util.concurrent.CompletionException} or {@link java.util.concurrent.ExecutionException}
+   * is judged by its innermost cause.
+   *
+   * <p>Compose it to widen or narrow the default:
+   *
+   * <pre>{@code
+   * ExponentialBackoffRetrier.builder()
+   *     .retryIf(f -> Retrier.isTransientFailure(f) || f instanceof IllegalStateException)
+   *     .build();
+   * }</pre>
+   */
+  static boolean isTransientFailure(Throwable failure) {
+    Throwable judged = Execution.unwrap(failure);
+    return judged instanceof Exception
+        && !(judged instanceof NullPointerException
+            || judged instanceof IllegalArgumentException
+            || judged instanceof IllegalStateException
+            || judged instanceof ClassCastException
+            || judged instanceof UnsupportedOperationException
+            || judged instanceof IndexOutOfBoundsException
+            || judged instanceof ArithmeticException
+            || judged instanceof ArrayStoreException
+            || judged instanceof NegativeArraySizeException);
   }
 
   /**

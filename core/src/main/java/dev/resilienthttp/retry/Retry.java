@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -134,14 +135,14 @@ public final class Retry {
       try {
         result = call.get();
       } catch (Throwable failure) {
-        return new SyncExecution<>(this, effective, start, false, 0L, call).afterFailure(failure);
+        return new SyncExecution<>(this, effective, budget, start, false, 0L, call).afterFailure(failure);
       }
       if (budget != null) {
         budget.onFirstAttemptSuccess();
       }
       return result;
     }
-    return new SyncExecution<>(this, effective, start, false, 0L, call).run();
+    return new SyncExecution<>(this, effective, budget, start, false, 0L, call).run();
   }
 
   /**
@@ -155,7 +156,7 @@ public final class Retry {
     long timeoutNanos = Checks.positive("timeout", timeout).toNanos();
     Objects.requireNonNull(call, "call");
     long start = time.nanoTime();
-    return new SyncExecution<>(this, effectiveRetrier(), start, true, start + timeoutNanos, call).run();
+    return new SyncExecution<>(this, effectiveRetrier(), budget, start, true, start + timeoutNanos, call).run();
   }
 
   /**
@@ -166,7 +167,8 @@ public final class Retry {
    */
   public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
     Objects.requireNonNull(call, "call");
-    return new AsyncExecution<T>(this, effectiveRetrier(), time.nanoTime(), false, 0L, call).start();
+    return new AsyncExecution<T>(this, effectiveRetrier(), budget, time.nanoTime(), false, 0L, call, null)
+        .start();
   }
 
   /**
@@ -180,7 +182,39 @@ public final class Retry {
     long timeoutNanos = Checks.positive("timeout", timeout).toNanos();
     Objects.requireNonNull(call, "call");
     long start = time.nanoTime();
-    return new AsyncExecution<T>(this, effectiveRetrier(), start, true, start + timeoutNanos, call).start();
+    return new AsyncExecution<T>(
+        this, effectiveRetrier(), budget, start, true, start + timeoutNanos, call, null).start();
+  }
+
+  /**
+   * Runs the asynchronous {@code attempt} for a layer that resolved the call's policy itself:
+   * {@code decider} decides after every failed attempt and {@code budget} pays every retry, in
+   * place of this engine's retrier and budget; no {@link RetryScope} is consulted. This engine's
+   * time source, name and listeners apply. Otherwise it behaves exactly as {@link
+   * #callAsync(Duration, Supplier)}: the same deadline timer, the same events, the budget paid
+   * only once the decider and the deadline allowed a retry and credited on success, and
+   * cancelling the returned future cancels a pending wait and the attempt in flight.
+   *
+   * <p>Each attempt receives the call's {@link AttemptContext}, through which a transport may
+   * learn, before the attempt's stage completes, what its failure will lead to ({@link
+   * AttemptContext#decideNow}).
+   *
+   * @param decider decides after each failed attempt
+   * @param budget the budget every retry is paid from, or {@code null} for none
+   * @param timeout the time the whole call may take, or {@code null} for no deadline
+   * @param attempt starts one attempt; called once per attempt
+   * @throws IllegalArgumentException if {@code timeout} is zero, negative, or longer than
+   *     {@code Long.MAX_VALUE} nanoseconds
+   */
+  public <T> CompletableFuture<T> callAsync(
+      RetryDecider decider, RetryBudget budget, Duration timeout,
+      Function<? super AttemptContext, ? extends CompletionStage<T>> attempt) {
+    Objects.requireNonNull(decider, "decider");
+    Objects.requireNonNull(attempt, "attempt");
+    long timeoutNanos = timeout == null ? 0L : Checks.positive("timeout", timeout).toNanos();
+    long start = time.nanoTime();
+    return new AsyncExecution<T>(
+        this, decider, budget, start, timeout != null, start + timeoutNanos, null, attempt).start();
   }
 
   @Override

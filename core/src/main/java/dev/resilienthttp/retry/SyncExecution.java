@@ -1,14 +1,16 @@
 package dev.resilienthttp.retry;
 
+import dev.resilienthttp.budget.RetryBudget;
+
 /** One synchronous call through the engine. */
 final class SyncExecution<T, E extends Exception> extends Execution {
 
   private final CheckedSupplier<T, E> call;
 
   SyncExecution(
-      Retry retry, Retrier retrier, long startNanos, boolean hasDeadline, long deadlineNanos,
-      CheckedSupplier<T, E> call) {
-    super(retry, retrier, startNanos, hasDeadline, deadlineNanos, false);
+      Retry retry, RetryDecider decider, RetryBudget budget, long startNanos, boolean hasDeadline,
+      long deadlineNanos, CheckedSupplier<T, E> call) {
+    super(retry, decider, budget, startNanos, hasDeadline, deadlineNanos, false);
     this.call = call;
   }
 
@@ -47,6 +49,7 @@ final class SyncExecution<T, E extends Exception> extends Execution {
         throw Execution.<E>sneakyThrow(rethrown(failure, GiveUpReason.NOT_RETRYABLE));
       }
       long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
+      retrying(failure);
       recordRetriedFailure(failure);
       Listeners.retryScheduled(retry.listeners, this, attempts, delay, failure);
       try {

@@ -57,13 +57,27 @@ class ExponentialBackoffRetrierTest {
     }
 
     @Test
-    void retryEveryExceptionButNoError() {
+    void retryTransientFailuresButNoProgrammingErrorAndNoError() {
       ExponentialBackoffRetrier defaults = ExponentialBackoffRetrier.ofDefaults();
 
       assertThat(defaults.shouldRetry(FakeContext.first(), new IOException(), 1)).isTrue();
-      assertThat(defaults.shouldRetry(FakeContext.first(), new IllegalStateException(), 1)).isTrue();
+      assertThat(defaults.shouldRetry(FakeContext.first(), new java.util.concurrent.TimeoutException(), 1))
+          .isTrue();
+      assertThat(defaults.shouldRetry(FakeContext.first(), new NullPointerException(), 1)).isFalse();
+      assertThat(defaults.shouldRetry(FakeContext.first(), new IllegalStateException(), 1)).isFalse();
       assertThat(defaults.shouldRetry(FakeContext.first(), new OutOfMemoryError(), 1)).isFalse();
       assertThat(defaults.shouldRetry(FakeContext.first(), new AssertionError(), 1)).isFalse();
+    }
+
+    @Test
+    void theDefaultCanBeWidenedByComposingIt() {
+      ExponentialBackoffRetrier widened = ExponentialBackoffRetrier.builder()
+          .retryIf(f -> Retrier.isTransientFailure(f) || f instanceof IllegalStateException)
+          .build();
+
+      assertThat(widened.shouldRetry(FakeContext.first(), new IllegalStateException(), 1)).isTrue();
+      assertThat(widened.shouldRetry(FakeContext.first(), new NullPointerException(), 1)).isFalse();
+      assertThat(widened.shouldRetry(FakeContext.first(), new IOException(), 1)).isTrue();
     }
 
     @Test

@@ -29,10 +29,12 @@ class FixedDelayRetrierTest {
   }
 
   @Test
-  void retriesEveryExceptionButNoErrorUnlessToldOtherwise() {
+  void retriesTransientFailuresButNoProgrammingErrorAndNoErrorUnlessToldOtherwise() {
     FixedDelayRetrier retrier = FixedDelayRetrier.of(2, Duration.ofMillis(1));
 
-    assertThat(retrier.shouldRetry(FakeContext.first(), new IllegalStateException(), 1)).isTrue();
+    assertThat(retrier.shouldRetry(FakeContext.first(), new IOException(), 1)).isTrue();
+    assertThat(retrier.shouldRetry(FakeContext.first(), new IllegalStateException(), 1)).isFalse();
+    assertThat(retrier.shouldRetry(FakeContext.first(), new NullPointerException(), 1)).isFalse();
     assertThat(retrier.shouldRetry(FakeContext.first(), new AssertionError(), 1)).isFalse();
 
     FixedDelayRetrier ioOnly = retrier.retryIf(failure -> failure instanceof IOException);

@@ -9,6 +9,8 @@ import dev.resilienthttp.time.TimeSource;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +80,7 @@ class RetryHotPathTest {
         .retrier(FixedDelayRetrier.of(3, Duration.ZERO))
         .timeSource(NoWaits.INSTANCE)
         .build();
-    IllegalStateException preallocated = new IllegalStateException("backend failed");
+    UncheckedIOException preallocated = new UncheckedIOException("backend failed", new IOException());
     CheckedSupplier<String, RuntimeException> failing = () -> {
       throw preallocated;
     };

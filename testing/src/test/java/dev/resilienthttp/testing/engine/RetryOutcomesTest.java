@@ -116,7 +116,7 @@ class RetryOutcomesTest {
   @BothPaths
   void aCallRethrowingOnePreallocatedFailureGetsItAsCauseAndNothingSuppressed(EnginePath path) {
     Retry retry = retry(FixedDelayRetrier.of(3, Duration.ofMillis(100)));
-    IllegalStateException preallocated = new IllegalStateException("backend failed");
+    UncheckedIOException preallocated = new UncheckedIOException("backend failed", new IOException());
 
     Outcome<String> outcome = path.run(retry, time, attempt -> {
       throw preallocated;
@@ -127,6 +127,26 @@ class RetryOutcomesTest {
     assertThat(outcome.failure().getCause()).isSameAs(preallocated);
     assertThat(outcome.failure().getSuppressed()).isEmpty();
     assertThat(preallocated.getSuppressed()).isEmpty();
+  }
+
+  @BothPaths
+  void theShippedRetriersByDefaultCallAProgrammingErrorOnceAndRethrowItAsItIs(EnginePath path) {
+    for (Retrier retrier : List.of(
+        dev.resilienthttp.retry.ExponentialBackoffRetrier.ofDefaults(),
+        FixedDelayRetrier.of(3, Duration.ofMillis(100)))) {
+      NullPointerException bug = new NullPointerException("bug");
+
+      Outcome<String> outcome = path.run(retry(retrier), time, attempt -> {
+        throw bug;
+      });
+
+      assertThat(outcome.attempts()).as("%s", retrier).isEqualTo(1);
+      assertThat(outcome.failure()).isSameAs(bug);
+    }
+    assertThat(listener.events()).containsExactly(
+        "attempt 1 started", "gave up NOT_RETRYABLE after 1 (bug)",
+        "attempt 1 started", "gave up NOT_RETRYABLE after 1 (bug)");
+    assertThat(path.waits(time)).isEmpty();
   }
 
   @BothPaths
