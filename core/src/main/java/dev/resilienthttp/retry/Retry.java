@@ -217,6 +217,34 @@ public final class Retry {
         this, decider, budget, start, timeout != null, start + timeoutNanos, null, attempt).start();
   }
 
+  /**
+   * The synchronous counterpart of {@link #callAsync(RetryDecider, RetryBudget, Duration,
+   * Function)}: runs {@code attempt} on the calling thread, retrying it as {@code decider} says,
+   * paying every retry from {@code budget}, and waiting in {@link TimeSource#sleep} between
+   * attempts, exactly as {@link #call(Duration, CheckedSupplier)} does. Each attempt receives
+   * the call's {@link AttemptContext}: an early decision may be made from another thread while
+   * this one waits for the attempt.
+   *
+   * @param decider decides after each failed attempt
+   * @param budget the budget every retry is paid from, or {@code null} for none
+   * @param timeout the time the whole call may take, or {@code null} for no deadline
+   * @param attempt makes one attempt; called once per attempt
+   * @throws E the failure of the last attempt when the decider declined it
+   * @throws RetryExhaustedException when the engine gave up on a retryable failure
+   * @throws RetryCancelledException when the thread was interrupted during a wait
+   * @throws IllegalArgumentException if {@code timeout} is zero, negative, or longer than
+   *     {@code Long.MAX_VALUE} nanoseconds
+   */
+  public <T, E extends Exception> T call(
+      RetryDecider decider, RetryBudget budget, Duration timeout, CheckedAttempt<T, E> attempt) throws E {
+    Objects.requireNonNull(decider, "decider");
+    Objects.requireNonNull(attempt, "attempt");
+    long timeoutNanos = timeout == null ? 0L : Checks.positive("timeout", timeout).toNanos();
+    long start = time.nanoTime();
+    return new SyncExecution<T, E>(
+        this, decider, budget, start, timeout != null, start + timeoutNanos, null, attempt).run();
+  }
+
   @Override
   public String toString() {
     return "Retry{name=" + name + ", retrier=" + retrier + '}';

@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 
 /**
  * A drop-in {@link HttpClient} that retries with HTTP semantics: it never sends twice a request
- * that must not be sent twice, honours Retry-After, and drains every response it discards.
+ * that must not be sent twice, honours Retry-After, and never holds a response body.
  *
  * <pre>{@code
  * HttpClient client = ResilientHttpClient.newBuilder(HttpClient.newHttpClient())
@@ -57,12 +57,12 @@ import java.util.function.Supplier;
  *     .retrier(ExponentialBackoffRetrier.ofDefaults())
  *     .route(Route.post("/auth/token").idempotent(), ExponentialBackoffRetrier.builder()
  *         .maxAttempts(7).initialDelay(Duration.ofSeconds(2)).maxDelay(Duration.ofSeconds(60)).build())
- *     .bearerTokens(tokenSource)
+ *     .bearerTokens(tokenSource, "api.example.com")   // tokens go to this host only
  *     .build();
  * }</pre>
  *
- * <p>With {@link Builder#bearerTokens}, every request without an Authorization header of its
- * own carries {@code Authorization: Bearer <token>}. The client caches the token and fetches a
+ * <p>With {@link Builder#bearerTokens}, every request to the hosts named there without an
+ * Authorization header of its own carries {@code Authorization: Bearer <token>}. The client caches the token and fetches a
  * new one {@link Builder#tokenRefreshSkew skew} (default 30 s) before it expires; concurrent calls
  * needing one share one fetch. A 401 drops the token, and the request is replayed once with a new
  * one (if its body can be sent again). A 401 after that, or a 403, is retried with backoff (100
@@ -106,7 +106,26 @@ import java.util.function.Supplier;
  * jdk.httpclient.enableAllMethodRetry} is set; with that property set, the JDK would resend
  * non-idempotent requests behind this client's back, which it logs as a warning when built.
  *
- * <p>Thread-safe; share one instance.
+ * <h2>What the caller gets</h2>
+ *
+ * <p>{@code send} and {@code sendAsync} fail only as {@link HttpClient}'s contract allows. By
+ * default ({@link ResultMode#RETURN_LAST_RESPONSE}) the caller gets the last response, whatever
+ * its status, or the last attempt's {@link IOException} (earlier failures and why retries stopped
+ * attached as suppressed). A deadline is a {@link CallTimeoutException} (an {@link
+ * java.net.http.HttpTimeoutException}) on both paths; an open breaker, a Retry-After beyond the
+ * cap and a shut-down client are a {@link CallRejectedException}; a token that could not be had
+ * is a {@link TokenUnavailableException}; an interrupt during a wait is an {@link
+ * InterruptedException}. In {@link ResultMode#THROW}, a failure status is its typed {@link
+ * HttpStatusException} and a call that ran out of retries a {@link RetriesExhaustedException}:
+ * {@link IOException}s too, and the bodies the caller is not handed are closed.
+ *
+ * <p>Whether another attempt follows is decided at each response's headers: only a response
+ * that will be retried is discarded (a short body read to its end, any other cut off); the one
+ * that ends the call streams into the caller's body handler. The client never holds a body.
+ *
+ * <p>With nothing configured (no retrier, route, scope, bearer tokens, breakers or timeouts) a
+ * call goes to the delegate untouched. Thread-safe; share one instance. {@link #close()},
+ * {@link #shutdown()} and {@link #shutdownNow()} reach the delegate on JDK 21 and later.
  */
 public final class ResilientHttpClient extends HttpClient {
 public final class ResilientHttpClient extends ForwardingHttpClient implements AutoCloseable {

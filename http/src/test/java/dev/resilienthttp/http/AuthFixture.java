@@ -1,5 +1,8 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.auth.TokenSource;
+import dev.resilienthttp.http.auth.AccessToken;
+import dev.resilienthttp.http.auth.AuthListener;
 import dev.resilienthttp.breaker.CircuitBreaker;
 import dev.resilienthttp.http.Harness.Outcome;
 import dev.resilienthttp.http.Harness.Path;
@@ -80,7 +83,7 @@ final class AuthFixture implements AutoCloseable {
         .timeSource(clientTime)
         .listener(events)
         .authListener(auth)
-        .bearerTokens(tokens);
+        .bearerTokens(tokens, "127.0.0.1", "localhost");
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.auth.AccessToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resilienthttp.http.Harness.Outcome;

@@ -1,5 +1,7 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.auth.AccessToken;
+import dev.resilienthttp.http.auth.AuthListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resilienthttp.testing.VirtualTime;

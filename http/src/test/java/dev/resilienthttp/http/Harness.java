@@ -135,7 +135,7 @@ final class Harness {
   /** Starts an asynchronous call, counting the deadline timer the engine schedules for it. */
   <T> CompletableFuture<HttpResponse<T>> sendAsync(
       ResilientHttpClient client, HttpRequest request, BodyHandler<T> handler) {
-    if (client.callTimeout != null) {
+    if (client.callTimeout().isPresent()) {
       deadlineTimers.incrementAndGet();
     }
     callsStarted.incrementAndGet();

@@ -1,5 +1,7 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.auth.TokenSource;
+import dev.resilienthttp.http.auth.AuthListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resilienthttp.breaker.CircuitBreaker;
@@ -154,7 +156,7 @@ class SecretsRedactionTest {
           tokenUri = URI.create("http://127.0.0.1:" + closed.getLocalPort() + AuthFixture.TOKEN_PATH
               + "?client_secret=" + SECRET + "-cs");
         }
-        client.bearerTokens(AuthFixture.tokenEndpoint(tokenUri, Duration.ofHours(1)));
+        client.bearerTokens(AuthFixture.tokenEndpoint(tokenUri, Duration.ofHours(1)), "127.0.0.1", "localhost");
         break;
       case TOKEN_ENDPOINT_REJECTS_THE_CLIENT:
         server.script("POST", AuthFixture.TOKEN_PATH, Fault.status(401).header("Set-Cookie", "sid=" + SECRET));

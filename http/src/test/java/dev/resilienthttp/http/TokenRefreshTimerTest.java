@@ -1,5 +1,8 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.auth.TokenSource;
+import dev.resilienthttp.http.auth.AccessToken;
+import dev.resilienthttp.http.auth.AuthListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resilienthttp.testing.VirtualTime;

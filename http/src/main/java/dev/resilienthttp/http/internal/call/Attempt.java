@@ -195,7 +195,7 @@ final class Attempt<T> {
       }
       if (decision instanceof RetryDecision.RetryAfter) {
         discarded = true;
-        return new DiscardingSubscriber();
+        return new DiscardingSubscriber(info.headers().firstValueAsLong("Content-Length").orElse(-1L));
       }
     }
     try {

@@ -8,11 +8,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Takes the body of a response that will be retried, and throws it away: it reads up to a small
- * bound, so that a short error body lets the connection go back to the pool, then cancels the
- * subscription, which makes java.net.http close an HTTP/1.1 connection or reset an HTTP/2
- * stream. Its memory is one buffer at a time, whatever the body's size: a 300 MiB 503 body or
- * one that never ends costs the caller nothing.
+ * Takes the body of a response that will be retried, and throws it away. A body whose
+ * Content-Length says it is small is read to its end, so that its connection goes back to the
+ * pool; any other (larger, of unknown length, or longer than it said) is cut off at once by
+ * cancelling the subscription, which makes java.net.http close an HTTP/1.1 connection or reset
+ * an HTTP/2 stream. Its memory is one buffer at a time, whatever the body's size: a 300 MiB 503
+ * body or one that never ends costs the caller nothing, and never holds the call.
  *
  * <p>The body completes with {@link #DISCARDED} once the body ended or was cut off.
  */
@@ -33,15 +34,18 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
 
   private final CompletableFuture<Object> body = new CompletableFuture<>();
   private final long limitBytes;
+  private final boolean drain;
   private Flow.Subscription subscription; // touched on the subscriber's serial signals only
   private long drained;
 
-  public DiscardingSubscriber() {
-    this(DRAIN_LIMIT_BYTES);
+  /** @param contentLength the response's Content-Length, or -1 if it has none */
+  public DiscardingSubscriber(long contentLength) {
+    this(contentLength, DRAIN_LIMIT_BYTES);
   }
 
-  DiscardingSubscriber(long limitBytes) {
+  DiscardingSubscriber(long contentLength, long limitBytes) {
     this.limitBytes = limitBytes;
+    this.drain = contentLength >= 0 && contentLength <= limitBytes;
   }
 
   @Override
@@ -52,6 +56,11 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
+    if (!drain) {
+      subscription.cancel();
+      body.complete(DISCARDED);
+      return;
+    }
     subscription.request(1);
   }
 
@@ -60,7 +69,7 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
     for (ByteBuffer buffer : item) {
       drained += buffer.remaining();
     }
-    if (drained > limitBytes) {
+    if (drained > limitBytes || body.isDone()) {
       subscription.cancel();
       body.complete(DISCARDED);
       return;
