@@ -35,8 +35,14 @@ public interface TimeSource {
 
   /**
    * Returns the time source backed by {@link System#nanoTime()}, {@link Thread#sleep(long,
-   * int)} and one shared daemon scheduler thread that hands due tasks to the common fork-join
-   * pool.
+   * int)} and the library's own scheduler. Scheduled tasks never run on the common fork-join
+   * pool (whose size and load belong to the application, and which may have no thread at all):
+   * one daemon timer thread, {@code resilient-http-timer}, waits for due times and hands each due
+   * task to a small pool of daemon threads, {@code resilient-http-async-1}, {@code -2}, ... (at
+   * most the number of processors, between 2 and 8; further due tasks queue, none is rejected).
+   * Each thread ends after about two seconds with nothing to do and the threads start again on
+   * demand, so an idle library holds no thread and pins no class loader. A cancelled task is
+   * removed from the timer's queue at once.
    */
   static TimeSource system() {
     return SystemTimeSource.INSTANCE;
