@@ -1,5 +1,6 @@
 package dev.resilienthttp.backend;
 
+import dev.resilienthttp.internal.DurationChecks;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,19 +287,8 @@ public final class BackendRegistry<K, V> {
      * @throws IllegalArgumentException if {@code idleTimeout} is not in (0, about 275 years]
      */
     public Builder<K, V> idleTimeout(Duration idleTimeout) {
-      Objects.requireNonNull(idleTimeout, "idleTimeout");
       // Leaves room for idleTimeout + idleTimeout / 16 in a long of nanoseconds.
-      long max = Long.MAX_VALUE / 17 * 16;
-      long nanos;
-      try {
-        nanos = idleTimeout.toNanos();
-      } catch (ArithmeticException e) {
-        nanos = -1;
-      }
-      if (nanos <= 0 || nanos > max) {
-        throw new IllegalArgumentException(
-            "idleTimeout must be in (0, " + Duration.ofNanos(max) + "] but was " + idleTimeout);
-      }
+      long nanos = DurationChecks.positiveNanosAtMost("idleTimeout", idleTimeout, Long.MAX_VALUE / 17 * 16);
       this.idleTimeoutNanos = nanos;
       return this;
     }

@@ -1,5 +1,6 @@
 package dev.resilienthttp.breaker;
 
+import dev.resilienthttp.internal.DurationChecks;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
@@ -206,18 +207,7 @@ public interface CircuitBreaker {
      *     (the range of a {@code long} of nanoseconds)
      */
     public Builder openDuration(Duration duration) {
-      Objects.requireNonNull(duration, "openDuration");
-      long nanos;
-      try {
-        nanos = duration.toNanos();
-      } catch (ArithmeticException e) {
-        nanos = -1;
-      }
-      if (nanos <= 0) {
-        throw new IllegalArgumentException(
-            "openDuration must be in (0, " + Duration.ofNanos(Long.MAX_VALUE) + "] but was "
-                + duration);
-      }
+      long nanos = DurationChecks.positiveNanos("openDuration", duration);
       this.openDurationNanos = nanos;
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.resilienthttp.flight;
 
 import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.internal.DurationChecks;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
@@ -92,11 +93,12 @@ public final class SingleFlight<K, V> {
    * first: its future then fails with a {@link TimeoutException}, and the flight goes on.
    *
    * @throws NullPointerException if any argument is null
-   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalArgumentException if {@code timeout} is not in (0, {@code Long.MAX_VALUE}
+   *     nanoseconds] (about 292 years)
    */
   public CompletableFuture<V> join(
       K key, Duration timeout, Function<? super K, ? extends CompletionStage<? extends V>> work) {
-    long timeoutNanos = positiveNanos(timeout);
+    long timeoutNanos = DurationChecks.positiveNanos("timeout", timeout);
     return flightOf(key, work).waiter(true, timeoutNanos, time);
   }
 
@@ -126,7 +128,8 @@ public final class SingleFlight<K, V> {
    * @throws ExecutionException if the flight failed; its cause is the work's failure
    * @throws InterruptedException if this thread is interrupted while it waits
    * @throws NullPointerException if any argument is null
-   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalArgumentException if {@code timeout} is not in (0, {@code Long.MAX_VALUE}
+   *     nanoseconds] (about 292 years)
    */
   public V await(
       K key, Duration timeout, Function<? super K, ? extends CompletionStage<? extends V>> work)
@@ -212,18 +215,6 @@ public final class SingleFlight<K, V> {
     } catch (CancellationException cancelled) {
       // Only this caller's own future can be cancelled, and only by this caller.
       throw new AssertionError("a blocked caller's own future was cancelled", cancelled);
-    }
-  }
-
-  private static long positiveNanos(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
-    }
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
     }
   }
 

@@ -2,6 +2,9 @@ package dev.resilienthttp.retry;
 
 import dev.resilienthttp.budget.RetryBudget;
 import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.time.TimeSource;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +30,26 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
   private volatile ScheduledTask deadlineTimer;
   private volatile CompletableFuture<?> inFlight;
   private volatile Throwable lastFailure;
-  /**
-   * The thread scheduling and reporting the pending retry until listeners have heard of it, then
-   * {@code null}: the wait's task starts the next attempt only once this is {@code null}.
-   */
-  private volatile Thread reportingThread;
-  /** Whether the pending retry's wait ended inside schedule(), on the reporting thread. */
-  private boolean waitOverEarly; // written and read by the reporting thread only
+  /** No retry is being reported or waited for: an attempt is in flight, or none started yet. */
+  private static final int NO_RETRY = 0;
+  /** A retry's wait is queued and its listeners are hearing of it. */
+  private static final int REPORTING = 1;
+  /** Listeners have heard of the retry; the wait's task starts the next attempt. */
+  private static final int REPORTED = 2;
+  /** The wait ended while listeners still heard of the retry; the reporter starts the attempt. */
+  private static final int WAIT_OVER = 3;
+  private static final VarHandle RETRY_STATE;
+
+  static {
+    try {
+      RETRY_STATE = MethodHandles.lookup().findVarHandle(AsyncExecution.class, "retryState", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Where the pending retry stands: {@link #NO_RETRY}, {@link #REPORTING}, ...; see waitOver. */
+  private volatile int retryState;
   /** The attempt an early decision was made in, 0 for none; this and the next three: by this. */
   private int earlyAttempt;
   private Throwable earlyFailure;
@@ -55,16 +71,23 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
     if (hasDeadline) {
       deadlineTimer = retry.time.schedule(this::deadlinePassed, deadlineNanos - retry.time.nanoTime());
     }
-    attempt();
+    attempt(TimeSource.Hold.NONE);
     return promise;
   }
 
-  private void attempt() {
+  /** Starts the next attempt, releasing {@code hold} once listeners have heard of it. */
+  private void attempt(TimeSource.Hold hold) {
+    retryState = NO_RETRY;
     if (promise.isDone()) {
+      hold.close();
       return;
     }
     int attempt = ++attempts;
-    Listeners.attemptStarted(retry.listeners, this, attempt);
+    try {
+      Listeners.attemptStarted(retry.listeners, this, attempt);
+    } finally {
+      hold.close();
+    }
     CompletableFuture<T> future;
     try {
       CompletionStage<T> stage = call != null ? call.get() : contextualCall.apply(this);
@@ -92,77 +115,88 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
         });
   }
 
+  /**
+   * Handles the failure of the current attempt with the clock held (see waitOver), so that a
+   * virtual clock driven once the call looks idle to listeners moves neither to a later timer
+   * (the deadline's) before the call has given up, nor past the wait before the next attempt.
+   */
   private void failed(Throwable failure) {
     if (promise.isDone()) {
       return;
     }
+    TimeSource.Hold hold = retry.time.hold();
+    boolean holdHandedOn = false;
+    try {
+      holdHandedOn = handleFailure(failure, hold);
+    } finally {
+      if (!holdHandedOn) {
+        hold.close();
+      }
+    }
+  }
+
+  /** Gives up or retries after {@code failure}; returns whether it handed {@code hold} on. */
+  private boolean handleFailure(Throwable failure, TimeSource.Hold hold) {
     lastFailure = failure;
     RetryDecision early = settleEarlyDecision(attempts, failure);
     if (isCancellation(failure)) {
       promise.completeExceptionally(rethrown(failure, GiveUpReason.CANCELLED));
-      return;
+      return false;
     }
     RetryDecision decision;
     try {
       decision = early != null ? early : decide(failure);
     } catch (RuntimeException | Error retrierFailure) {
       promise.completeExceptionally(retrierFailure);
-      return;
+      return false;
     }
     if (decision instanceof RetryDecision.GiveUp) {
       promise.completeExceptionally(giveUpException((RetryDecision.GiveUp) decision, failure));
-      return;
+      return false;
     }
     if (!(decision instanceof RetryDecision.RetryAfter)) {
       promise.completeExceptionally(rethrown(failure, GiveUpReason.NOT_RETRYABLE));
-      return;
+      return false;
     }
     long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
     retrying(failure);
     recordRetriedFailure(failure);
-    // The wait is handed to the time source before listeners hear of it, so that whoever learns
-    // of the retry (a test moving a virtual clock once no attempt is in flight) finds the wait
+    // The wait is handed to the time source before listeners hear of the retry, so that whoever
+    // learns of it (a test moving a virtual clock once no attempt is in flight) finds the wait
     // already queued rather than a later timer (the deadline's).
-    waitOverEarly = false;
-    reportingThread = Thread.currentThread();
-    pendingWait = retry.time.schedule(this::waitOver, delay);
+    retryState = REPORTING;
+    ScheduledTask wait = retry.time.schedule(this::waitOver, delay);
+    pendingWait = wait;
     Listeners.retryScheduled(retry.listeners, this, attempts, delay, failure);
     previousDelayNanos = delay;
-    reportingThread = null;
-    if (waitOverEarly) {
-      attempt(); // a time source that ran the wait inside schedule(): see waitOver
+    boolean handedOn = false;
+    if (!RETRY_STATE.compareAndSet(this, REPORTING, REPORTED)) {
+      handedOn = true;
+      attempt(hold); // the wait ended during the report: see waitOver
     }
     if (promise.isDone()) {
-      pendingWait.cancel();
+      wait.cancel();
     }
+    return handedOn;
   }
 
   /*
-   * The next attempt starts from the time source's task, never from the thread reporting the
-   * retry: so "retry scheduled" always precedes "attempt started", and until the attempt starts
-   * a task of this call stays queued, so a virtual clock is never moved past it. If the wait is
-   * over before the retry has been reported (a wait of zero, or a listener still running on
-   * another thread), the task queues itself again at once and looks again. A time source that
-   * runs a due task inside schedule() itself runs it on the reporting thread, before the report:
-   * then the reporting thread starts the attempt once it has reported.
+   * "Retry scheduled" always precedes "attempt started": whichever of the wait's task and the
+   * thread reporting the retry comes last starts the next attempt. Usually the report ends first
+   * (REPORTING -> REPORTED) and the task starts the attempt when the wait ends. A wait that ends
+   * while listeners still hear of the retry (a wait of zero, a time source running a due task
+   * inside schedule(), another thread moving a clock) only marks it (REPORTING -> WAIT_OVER), and
+   * the reporting thread starts the attempt once it has reported: nothing is queued again, so a
+   * virtual clock records no wait the engine did not ask for. The clock is held (TimeSource.hold())
+   * from the failure until the report is over, or until the attempt has started if the reporting
+   * thread starts it, so a virtual clock driven while
+   * the call looks idle moves neither past the wait nor, after it, to a later timer.
    */
   private void waitOver() {
-    Thread reporting = reportingThread;
-    if (reporting == null) {
-      attempt();
+    if (RETRY_STATE.compareAndSet(this, REPORTING, WAIT_OVER)) {
       return;
     }
-    if (reporting == Thread.currentThread()) {
-      waitOverEarly = true;
-      return;
-    }
-    if (promise.isDone()) {
-      return;
-    }
-    pendingWait = retry.time.schedule(this::waitOver, 0);
-    if (promise.isDone()) {
-      pendingWait.cancel();
-    }
+    attempt(TimeSource.Hold.NONE);
   }
 
   @Override

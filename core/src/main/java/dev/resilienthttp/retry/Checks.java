@@ -1,7 +1,7 @@
 package dev.resilienthttp.retry;
 
+import dev.resilienthttp.internal.DurationChecks;
 import java.time.Duration;
-import java.util.Objects;
 
 /** Argument checks whose messages name the setting, the value and the allowed range. */
 final class Checks {
@@ -15,31 +15,15 @@ final class Checks {
     return value;
   }
 
+  /** {@code value} if it is in (0, about 292 years]: see {@link DurationChecks}. */
   static Duration positive(String setting, Duration value) {
-    Objects.requireNonNull(value, setting);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(setting + " must be > 0 but was " + value);
-    }
-    try {
-      value.toNanos();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(
-          setting + " must be at most " + Duration.ofNanos(Long.MAX_VALUE) + " but was " + value, e);
-    }
+    DurationChecks.positiveNanos(setting, value);
     return value;
   }
 
+  /** {@code value} if it is in [0, about 292 years]: see {@link DurationChecks}. */
   static Duration notNegative(String setting, Duration value) {
-    Objects.requireNonNull(value, setting);
-    if (value.isNegative()) {
-      throw new IllegalArgumentException(setting + " must be >= 0 but was " + value);
-    }
-    try {
-      value.toNanos();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(
-          setting + " must be at most " + Duration.ofNanos(Long.MAX_VALUE) + " but was " + value, e);
-    }
+    DurationChecks.nonNegativeNanos(setting, value);
     return value;
   }
 
@@ -49,5 +33,19 @@ final class Checks {
           setting + " must be a finite number >= 1.0 but was " + value);
     }
     return value;
+  }
+
+  /**
+   * {@code draw} if it is a uniform draw's possible value, in [0, 1).
+   *
+   * @throws IllegalStateException naming {@code setting}, the range and the value otherwise: a
+   *     supplier of draws is checked only when used
+   */
+  static double draw(String setting, double draw) {
+    // Written so that NaN fails too.
+    if (!(draw >= 0.0 && draw < 1.0)) {
+      throw new IllegalStateException(setting + " must return a value in [0, 1) but returned " + draw);
+    }
+    return draw;
   }
 }

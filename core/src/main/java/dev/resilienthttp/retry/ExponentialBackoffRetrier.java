@@ -70,8 +70,11 @@ public final class ExponentialBackoffRetrier implements Retrier {
     if (jitter == Jitter.NONE) {
       return backoff;
     }
-    double draw = random.getAsDouble();
-    return jitter.apply(backoff, initialNanos, context.previousDelayNanos(), maxNanos, draw);
+    double draw = Checks.draw("random", random.getAsDouble());
+    long delay = jitter.apply(backoff, initialNanos, context.previousDelayNanos(), maxNanos, draw);
+    // Floating-point rounding of a draw just below 1 times a delay near Long.MAX_VALUE can land
+    // a few nanoseconds past the cap, or past Long.MAX_VALUE into a negative long.
+    return delay < 0 || delay > maxNanos ? maxNanos : delay;
   }
 
   /** The capped exponential delay after attempt {@code attempt}, before jitter. */
@@ -150,7 +153,8 @@ public final class ExponentialBackoffRetrier implements Retrier {
     /**
      * Sets the delay before the first retry (default 100 ms).
      *
-     * @throws IllegalArgumentException if {@code initialDelay} is zero or negative
+     * @throws IllegalArgumentException if {@code initialDelay} is not in (0, {@code Long.MAX_VALUE}
+     *     nanoseconds] (about 292 years)
      */
     public Builder initialDelay(Duration initialDelay) {
       this.initialDelay = Checks.positive("initialDelay", initialDelay);
@@ -160,7 +164,8 @@ public final class ExponentialBackoffRetrier implements Retrier {
     /**
      * Sets the cap on every delay (default 5 s).
      *
-     * @throws IllegalArgumentException if {@code maxDelay} is zero or negative
+     * @throws IllegalArgumentException if {@code maxDelay} is not in (0, {@code Long.MAX_VALUE}
+     *     nanoseconds] (about 292 years)
      */
     public Builder maxDelay(Duration maxDelay) {
       this.maxDelay = Checks.positive("maxDelay", maxDelay);
@@ -185,7 +190,10 @@ public final class ExponentialBackoffRetrier implements Retrier {
 
     /**
      * Sets the source of uniform random draws in {@code [0, 1)} used for jitter (default {@link
-     * ThreadLocalRandom}). It must be thread-safe when the retrier is shared.
+     * ThreadLocalRandom}). It must be thread-safe when the retrier is shared. A draw outside
+     * {@code [0, 1)}, or NaN, is never used: the call that needed it fails with an {@link
+     * IllegalStateException} naming {@code random}, the range and the draw. With every draw in
+     * range, each delay is within {@code [0, maxDelay]}.
      */
     public Builder random(DoubleSupplier random) {
       this.random = Objects.requireNonNull(random, "random");

@@ -29,7 +29,8 @@ public final class FixedDelayRetrier implements Retrier {
    * Exception} but those reporting a programming error (such as a {@link NullPointerException}),
    * no {@link Error}.
    *
-   * @throws IllegalArgumentException if {@code maxAttempts < 1} or {@code delay} is negative
+   * @throws IllegalArgumentException if {@code maxAttempts < 1}, or {@code delay} is negative or
+   *     longer than {@code Long.MAX_VALUE} nanoseconds (about 292 years)
    */
   public static FixedDelayRetrier of(int maxAttempts, Duration delay) {
     return new FixedDelayRetrier(maxAttempts, delay, Retrier::isTransientFailure);

@@ -150,7 +150,8 @@ public final class Retry {
    * starts that would end at or after the deadline, and a failure after it is not retried. A
    * synchronous attempt in flight is not interrupted; bound it by its own timeout.
    *
-   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalArgumentException if {@code timeout} is not in (0, {@code Long.MAX_VALUE}
+   *     nanoseconds] (about 292 years)
    */
   public <T, E extends Exception> T call(Duration timeout, CheckedSupplier<T, E> call) throws E {
     long timeoutNanos = Checks.positive("timeout", timeout).toNanos();
@@ -176,7 +177,8 @@ public final class Retry {
    * fails with a {@link RetryExhaustedException} ({@link GiveUpReason#DEADLINE}) and the attempt
    * in flight is cancelled.
    *
-   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalArgumentException if {@code timeout} is not in (0, {@code Long.MAX_VALUE}
+   *     nanoseconds] (about 292 years)
    */
   public <T> CompletableFuture<T> callAsync(Duration timeout, Supplier<? extends CompletionStage<T>> call) {
     long timeoutNanos = Checks.positive("timeout", timeout).toNanos();

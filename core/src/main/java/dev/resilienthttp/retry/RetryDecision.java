@@ -1,5 +1,6 @@
 package dev.resilienthttp.retry;
 
+import dev.resilienthttp.internal.DurationChecks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -49,9 +50,14 @@ public sealed interface RetryDecision {
     }
   }
 
-  /** Retry after {@code delay}. */
+  /**
+   * Retry after {@code delay}.
+   *
+   * @throws IllegalArgumentException if {@code delay} is negative or longer than {@code
+   *     Long.MAX_VALUE} nanoseconds (about 292 years)
+   */
   static RetryDecision retryAfter(Duration delay) {
-    return new RetryAfter(delay.toNanos());
+    return Decisions.retryAfterNanos(DurationChecks.nonNegativeNanos("delay", delay));
   }
 
   /** Retry after {@code delayNanos} nanoseconds. */

@@ -34,9 +34,45 @@ public interface TimeSource {
   ScheduledTask schedule(Runnable task, long delayNanos);
 
   /**
+   * Asks this source not to move its clock forward on its own until the returned hold is
+   * closed. The retry engine holds the clock while it reports a retry and starts the attempt
+   * after it, two steps that another thread driving a virtual clock whenever the call looks idle
+   * must see as one: without the hold, such a driver could run the call's wait while listeners
+   * still hear of the retry, then move on to a later timer (the call's deadline) before the next
+   * attempt had started. Tasks already due may still run while the clock is held; explicit moves
+   * (a test advancing a virtual clock by hand) are not held back.
+   *
+   * <p>A real clock cannot be held: the default returns {@link Hold#NONE}, which does nothing and
+   * allocates nothing. A time source wrapping another should forward this method.
+   *
+   * @return the hold, to be closed exactly once by whoever took it, on any thread
+   */
+  default Hold hold() {
+    return Hold.NONE;
+  }
+
+  /** A hold on a time source's clock ({@link TimeSource#hold()}); closing it releases it. */
+  @FunctionalInterface
+  interface Hold extends AutoCloseable {
+
+    /** The hold of a clock that cannot be held: closing it does nothing. */
+    Hold NONE = () -> {};
+
+    /** Releases the hold; closing it again does nothing. */
+    @Override
+    void close();
+  }
+
+  /**
    * Returns the time source backed by {@link System#nanoTime()}, {@link Thread#sleep(long,
-   * int)} and one shared daemon scheduler thread that hands due tasks to the common fork-join
-   * pool.
+   * int)} and the library's own scheduler. Scheduled tasks never run on the common fork-join
+   * pool (whose size and load belong to the application, and which may have no thread at all):
+   * one daemon timer thread, {@code resilient-http-timer}, waits for due times and hands each due
+   * task to a small pool of daemon threads, {@code resilient-http-async-1}, {@code -2}, ... (at
+   * most the number of processors, between 2 and 8; further due tasks queue, none is rejected).
+   * Each thread ends after about two seconds with nothing to do and the threads start again on
+   * demand, so an idle library holds no thread and pins no class loader. A cancelled task is
+   * removed from the timer's queue at once.
    */
   static TimeSource system() {
     return SystemTimeSource.INSTANCE;

@@ -274,30 +274,30 @@ class ExponentialBackoffRetrierTest {
     void aZeroOrNegativeInitialDelayIsRejected() {
       assertThatIllegalArgumentException()
           .isThrownBy(() -> builder.initialDelay(Duration.ZERO))
-          .withMessage("initialDelay must be > 0 but was PT0S");
+          .withMessage("initialDelay must be in (0, PT2562047H47M16.854775807S] but was PT0S");
       assertThatIllegalArgumentException()
           .isThrownBy(() -> builder.initialDelay(Duration.ofMillis(-1)))
-          .withMessage("initialDelay must be > 0 but was PT-0.001S");
+          .withMessage("initialDelay must be in (0, PT2562047H47M16.854775807S] but was PT-0.001S");
     }
 
     @Test
     void aZeroOrNegativeMaxDelayIsRejected() {
       assertThatIllegalArgumentException()
           .isThrownBy(() -> builder.maxDelay(Duration.ZERO))
-          .withMessage("maxDelay must be > 0 but was PT0S");
+          .withMessage("maxDelay must be in (0, PT2562047H47M16.854775807S] but was PT0S");
       assertThatIllegalArgumentException()
           .isThrownBy(() -> builder.maxDelay(Duration.ofSeconds(-5)))
-          .withMessage("maxDelay must be > 0 but was PT-5S");
+          .withMessage("maxDelay must be in (0, PT2562047H47M16.854775807S] but was PT-5S");
     }
 
     @Test
     void aDelayTooLongForNanosecondsIsRejectedRatherThanOverflowing() {
       assertThatIllegalArgumentException()
           .isThrownBy(() -> builder.maxDelay(Duration.ofSeconds(Long.MAX_VALUE)))
-          .withMessageStartingWith("maxDelay must be at most PT2562047H47M16.854775807S but was PT");
+          .withMessageStartingWith("maxDelay must be in (0, PT2562047H47M16.854775807S] but was PT");
       assertThatIllegalArgumentException()
           .isThrownBy(() -> builder.initialDelay(Duration.ofDays(365L * 300)))
-          .withMessageStartingWith("initialDelay must be at most PT2562047H47M16.854775807S but was PT");
+          .withMessageStartingWith("initialDelay must be in (0, PT2562047H47M16.854775807S] but was PT");
     }
 
     @Test

@@ -65,10 +65,10 @@ class FixedDelayRetrierTest {
   void aNegativeDelayIsRejectedNamingTheValueAndTheRange() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> FixedDelayRetrier.of(3, Duration.ofSeconds(-1)))
-        .withMessage("delay must be >= 0 but was PT-1S");
+        .withMessage("delay must be in [0, PT2562047H47M16.854775807S] but was PT-1S");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> FixedDelayRetrier.of(3, Duration.ofSeconds(Long.MAX_VALUE)))
-        .withMessageStartingWith("delay must be at most PT2562047H47M16.854775807S but was PT");
+        .withMessageStartingWith("delay must be in [0, PT2562047H47M16.854775807S] but was PT");
   }
 
   @Test

@@ -18,7 +18,7 @@ class RetryDecisionTest {
         .withMessage("delay must be >= 0 ns but was -1 ns");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RetryDecision.retryAfter(Duration.ofMillis(-5)))
-        .withMessage("delay must be >= 0 ns but was -5000000 ns");
+        .withMessage("delay must be in [0, PT2562047H47M16.854775807S] but was PT-0.005S");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -24,6 +25,9 @@ import java.util.function.BooleanSupplier;
  *   <li>{@link #schedule} queues the task; it runs when the clock is moved past its due time by
  *       {@link #advance}, {@link #runNext} or {@link #drive}, on the thread that moved the clock,
  *       in due order (ties in the order scheduled).
+ *   <li>{@link #hold()} keeps {@link #drive} from moving the clock forward until the hold is
+ *       closed; the retry engine holds it between reporting a retry and starting the attempt
+ *       after it, so a driven clock never runs ahead of a call in between.
  * </ul>
  *
  * <p>The clock starts near {@code Long.MAX_VALUE} so that code comparing {@code nanoTime()}
@@ -45,6 +49,8 @@ public final class VirtualTime implements TimeSource {
   private final boolean blockingSleeps;
   private long now = START_NANOS;
   private long sequence;
+  /** Holds taken and not yet closed ({@link #hold()}): {@link #drive} moves no clock meanwhile. */
+  private int holds;
 
   private VirtualTime(boolean blockingSleeps) {
     this.blockingSleeps = blockingSleeps;
@@ -143,6 +149,35 @@ public final class VirtualTime implements TimeSource {
   }
 
   /**
+   * Holds the clock: until the hold is closed, {@link #drive} does not move the clock forward
+   * (it still runs tasks already due, and waits for the hold to be released before anything
+   * later). The retry engine holds it while it reports a retry and starts the attempt after it.
+   * {@link #advance} and {@link #runNext} are explicit and not held back.
+   */
+  @Override
+  public Hold hold() {
+    synchronized (lock) {
+      holds++;
+    }
+    AtomicBoolean closed = new AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) {
+        synchronized (lock) {
+          holds--;
+          lock.notifyAll();
+        }
+      }
+    };
+  }
+
+  /** Whether a {@link #hold()} is taken and not yet closed. */
+  public boolean isHeld() {
+    synchronized (lock) {
+      return holds > 0;
+    }
+  }
+
+  /**
    * Moves the clock forward by {@code duration}, running every task that falls due on the way,
    * each with the clock at its due time.
    *
@@ -200,7 +235,8 @@ public final class VirtualTime implements TimeSource {
    * returns it. When nothing is scheduled it waits for something to be scheduled or for the
    * future to complete (an attempt doing real I/O on another thread).
    *
-   * <p>It moves the clock whenever a task is queued, so it suits calls whose attempts complete
+   * <p>It moves the clock whenever a task is queued (and the clock is not {@linkplain #hold()
+   * held}), so it suits calls whose attempts complete
    * before control comes back to the scheduler, or that do real I/O but have no timer pending
    * meanwhile: no deadline, and no cached bearer token with a lifetime (a client schedules the
    * token's refresh point, so the clock would jump there while a request is on the wire).
@@ -215,8 +251,8 @@ public final class VirtualTime implements TimeSource {
   /**
    * As {@link #drive(CompletableFuture)}, but the clock moves only while {@code mayAdvance}
    * says so, for example "no attempt is in flight" ({@link InFlightAttempts}). It is
-   * re-checked whenever a task is scheduled, the clock is read after a sleep, or the future
-   * completes.
+   * re-checked whenever a task is scheduled, the clock is read after a sleep, a {@link #hold()}
+   * is released, or the future completes.
    *
    * @throws AssertionError if nothing happens for 30 s of real time (a hung test)
    */
@@ -233,7 +269,8 @@ public final class VirtualTime implements TimeSource {
           lastProgress = System.nanoTime();
         }
         if (!future.isDone()) {
-          if (!timers.isEmpty() && mayAdvance.getAsBoolean()) {
+          Timer next = timers.peek();
+          if (next != null && (holds == 0 || next.due - now <= 0) && mayAdvance.getAsBoolean()) {
             due = timers.poll();
             if (due.due - now > 0) {
               now = due.due;

@@ -283,10 +283,10 @@ class RetryEarlyDecisionTest {
 
     assertThatThrownBy(() -> retry.callAsync(decider, budget, Duration.ZERO, attempt))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("timeout must be > 0 but was PT0S");
+        .hasMessage("timeout must be in (0, PT2562047H47M16.854775807S] but was PT0S");
     assertThatThrownBy(() -> retry.callAsync(decider, budget, Duration.ofDays(365L * 300), attempt))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("timeout must be at most PT2562047H47M16.854775807S but was PT2628000H");
+        .hasMessageStartingWith("timeout must be in (0, PT2562047H47M16.854775807S] but was PT2628000H");
     assertThat(retry.callAsync(decider, null, null, attempt).join()).isEqualTo("ok");
     assertThat(budget.available()).isEqualTo(20.0);
   }

@@ -320,7 +320,7 @@ class RetryOutcomesTest {
     assertThat(outcome.attempts()).isZero();
     assertThat(outcome.failure())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("timeout must be > 0 but was PT0S");
+        .hasMessage("timeout must be in (0, PT2562047H47M16.854775807S] but was PT0S");
   }
 
   @SuppressWarnings("unchecked")

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An asynchronous retry's wait reaches the time source before any listener hears of the retry,
- * and the next attempt still starts only after the retry was reported. The first makes {@code
- * VirtualTime.drive(future, inFlight::none)} safe: when {@link InFlightAttempts} drops to none
- * on {@code onRetryScheduled}, the wait is already queued, so the clock moves to it and not past
- * it to a later timer (the call's deadline).
+ * the next attempt still starts only after the retry was reported, and the clock is held from
+ * before the wait is queued until the report is over (or, when the wait ended during the report,
+ * until the reporting thread has started the attempt). This makes {@code VirtualTime.drive(future,
+ * inFlight::none)} safe: when {@link InFlightAttempts} drops to none on {@code
+ * onRetryScheduled}, the wait is already queued and the clock moves to it, never past it to a
+ * later timer (the call's deadline) before the next attempt has started.
  */
 class RetryWaitHandOffTest {
 
@@ -85,7 +87,8 @@ class RetryWaitHandOffTest {
   }
 
   @Test
-  void aWaitOverWhileListenersAreStillHearingOfTheRetryWaitsForThemAndStaysQueued() throws Exception {
+  void aWaitOverWhileListenersAreStillHearingOfTheRetryLeavesTheAttemptToTheReporterAndQueuesNothing()
+      throws Exception {
     RecordingListener events = new RecordingListener();
     List<Integer> pendingAfterTheWaitFired = new ArrayList<>();
     AtomicInteger attempts = new AtomicInteger();
@@ -106,6 +109,7 @@ class RetryWaitHandOffTest {
             }
             pendingAfterTheWaitFired.add(time.pendingTasks());
             assertThat(attempts.get()).as("no attempt before the retry is reported").isEqualTo(1);
+            assertThat(time.isHeld()).as("the clock is held until the attempt starts").isTrue();
           }
         })
         .build();
@@ -114,16 +118,116 @@ class RetryWaitHandOffTest {
         attempts.incrementAndGet() == 1
             ? CompletableFuture.failedFuture(new IOException("reset"))
             : CompletableFuture.completedFuture("ok"));
-    time.drive(call);
 
-    assertThat(call.join()).isEqualTo("ok");
-    assertThat(pendingAfterTheWaitFired).as("the wait queued itself again").containsExactly(1);
+    assertThat(call).as("the reporting thread started attempt 2 itself").isCompletedWithValue("ok");
+    assertThat(pendingAfterTheWaitFired).as("the wait did not queue itself again").containsExactly(0);
+    assertThat(time.scheduledDelays()).containsExactly(Duration.ofMillis(100));
+    assertThat(time.isHeld()).isFalse();
     assertThat(events.events()).containsExactly(
         "attempt 1 started",
         "attempt 1 failed (reset), retry in PT0.1S",
         "attempt 2 started",
         "succeeded after 2");
     assertThat(time.elapsed()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theClockIsHeldFromBeforeTheWaitIsQueuedUntilTheReportIsOver() {
+    List<String> log = new ArrayList<>();
+    Retry retry = Retry.builder()
+        .retrier(FixedDelayRetrier.of(2, Duration.ofMillis(100)))
+        .timeSource(new Logged(time, log))
+        .listener(new Logging(log))
+        .build();
+    AtomicInteger attempts = new AtomicInteger();
+
+    CompletableFuture<String> call = retry.callAsync(() ->
+        attempts.incrementAndGet() == 1
+            ? CompletableFuture.failedFuture(new IOException("reset"))
+            : CompletableFuture.completedFuture("ok"));
+    time.drive(call);
+
+    assertThat(call.join()).isEqualTo("ok");
+    assertThat(log).containsExactly(
+        "attempt 1 started", "hold", "schedule PT0.1S", "retry scheduled", "release",
+        "attempt 2 started");
+  }
+
+  @Test
+  void aWaitOverDuringTheReportKeepsTheClockHeldUntilTheReporterHasStartedTheAttempt() {
+    List<String> log = new ArrayList<>();
+    Retry retry = Retry.builder()
+        .retrier(FixedDelayRetrier.of(2, Duration.ZERO))
+        .timeSource(new Logged(new RunsTasksAtOnce(), log))
+        .listener(new Logging(log))
+        .build();
+    AtomicInteger attempts = new AtomicInteger();
+
+    CompletableFuture<String> call = retry.callAsync(() ->
+        attempts.incrementAndGet() == 1
+            ? CompletableFuture.failedFuture(new IOException("reset"))
+            : CompletableFuture.completedFuture("ok"));
+
+    assertThat(call.join()).isEqualTo("ok");
+    assertThat(log).containsExactly(
+        "attempt 1 started", "hold", "schedule PT0S", "retry scheduled", "attempt 2 started",
+        "release");
+  }
+
+  /** Logs the events a hold is about. */
+  private static final class Logging implements RetryListener {
+    private final List<String> log;
+
+    Logging(List<String> log) {
+      this.log = log;
+    }
+
+    @Override
+    public void onAttemptStarted(RetryContext context, int attempt) {
+      log.add("attempt " + attempt + " started");
+    }
+
+    @Override
+    public void onRetryScheduled(RetryContext context, int attempt, Duration delay, Throwable failure) {
+      log.add("retry scheduled");
+    }
+  }
+
+  /** Logs holds, their releases and schedules, and passes them on. */
+  private static final class Logged implements TimeSource {
+    private final TimeSource time;
+    private final List<String> log;
+
+    Logged(TimeSource time, List<String> log) {
+      this.time = time;
+      this.log = log;
+    }
+
+    @Override
+    public long nanoTime() {
+      return time.nanoTime();
+    }
+
+    @Override
+    public void sleep(long nanos) throws InterruptedException {
+      time.sleep(nanos);
+    }
+
+    @Override
+    public ScheduledTask schedule(Runnable task, long delayNanos) {
+      log.add("schedule " + Duration.ofNanos(delayNanos));
+      return time.schedule(task, delayNanos);
+    }
+
+    @Override
+    public Hold hold() {
+      log.add("hold");
+      Hold hold = time.hold();
+      return () -> {
+        log.add("release");
+        hold.close();
+      };
+    }
   }
 
   /** Runs every scheduled task on the scheduling thread, before {@code schedule} returns. */
