@@ -127,7 +127,6 @@ import java.util.function.Supplier;
  * call goes to the delegate untouched. Thread-safe; share one instance. {@link #close()},
  * {@link #shutdown()} and {@link #shutdownNow()} reach the delegate on JDK 21 and later.
  */
-public final class ResilientHttpClient extends HttpClient {
 public final class ResilientHttpClient extends ForwardingHttpClient implements AutoCloseable {
 
   private final Settings settings;

@@ -177,15 +177,15 @@ public final class Call<T> implements RetryDecider {
       // The caller's own body handler failed: sending again would fail it again.
       return RetryDecision.rethrow();
     }
-    boolean cannotResend = !bodyResendable();
     Verdict verdict = failure instanceof HttpStatusException
-        ? pipeline.rules.classify(((HttpStatusException) failure).statusCode(), traits, cannotResend)
-        : pipeline.rules.classify(failure, traits, cannotResend);
+        ? pipeline.rules.classify(((HttpStatusException) failure).statusCode(), traits, false)
+        : pipeline.rules.classify(failure, traits, false);
     if (!verdict.retry()) {
-      if (cannotResend && pipeline.rules.classify(failure instanceof HttpStatusException
-          ? ((HttpStatusException) failure).statusCode() : -1, traits, false).retry()) {
-        failure.addSuppressed(new IOException("not retried: " + body.whyNotResendable()));
-      }
+      return RetryDecision.rethrow();
+    }
+    if (!bodyResendable()) {
+      // The body was read by an attempt and cannot be proven to read the same again.
+      failure.addSuppressed(new IOException("not retried: " + body.whyNotResendable()));
       return RetryDecision.rethrow();
     }
     Duration asked = failure instanceof HttpStatusException

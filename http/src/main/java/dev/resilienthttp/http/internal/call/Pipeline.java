@@ -81,12 +81,12 @@ public final class Pipeline {
         : settings.authCircuitBreakers != null ? settings.authCircuitBreakers : this::defaultAuthBreaker;
     int authRetries = settings.authRetries;
     this.backends = BackendRegistry.<String, Backend>builder(
-            key -> TimeSource.withDefault(time, () -> new Backend(
+            key -> new Backend(
                 key,
                 budgets == null ? null : budgets.apply(key),
                 breakers == null ? null : breakers.apply(key),
                 authBreakers == null ? null : authBreakers.apply(key),
-                authRetries)))
+                authRetries))
         .timeSource(time)
         .maxSize(settings.maxBackends)
         .idleTimeout(settings.backendIdleTimeout)
