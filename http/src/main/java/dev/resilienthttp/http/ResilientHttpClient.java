@@ -210,6 +210,11 @@ public final class ResilientHttpClient extends ForwardingHttpClient implements A
     return settings.routes;
   }
 
+  /** The client's bearer tokens, or {@code null}: for the tests of this package. */
+  dev.resilienthttp.http.internal.auth.BearerTokens tokens() {
+    return pipeline.tokens();
+  }
+
   /** The client every attempt is sent through. */
   public HttpClient delegate() {
     return delegate;

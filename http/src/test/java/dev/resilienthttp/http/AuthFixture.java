@@ -1,5 +1,6 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.http.auth.TokenSource;
 import dev.resilienthttp.http.auth.AccessToken;
 import dev.resilienthttp.http.auth.AuthListener;

@@ -107,7 +107,7 @@ class BearerTokenTest {
     f.call(path, client, f.get("/api"));
     assertThat(f.tokenRequests()).isEqualTo(1);
     f.time.advance(Duration.ofNanos(1));
-    assertThat(client.tokens.fresh()).as("dropped by its timer, before any call reads it").isNull();
+    assertThat(client.tokens().fresh()).as("dropped by its timer, before any call reads it").isNull();
     f.call(path, client, f.get("/api"));
     f.call(path, client, f.get("/api"));
 

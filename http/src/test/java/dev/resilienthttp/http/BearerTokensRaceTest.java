@@ -1,5 +1,6 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.http.auth.AccessToken;
 import dev.resilienthttp.http.auth.AuthListener;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class BearerTokensRaceTest {
         new BearerTokens(
             client -> CompletableFuture.completedFuture(
                 AccessToken.of("t" + fetches.incrementAndGet(), Duration.ofMinutes(10))),
-            request -> true, Duration.ofSeconds(30), time, new AuthListener() {});
+            request -> true, Duration.ofSeconds(30), Duration.ofSeconds(30), time, new AuthListener() {});
 
     assertThat(tokens.fresh()).as("nothing cached yet: both callers see it stale").isNull();
     BearerTokens.Cached first = tokens.refresh(null).get();

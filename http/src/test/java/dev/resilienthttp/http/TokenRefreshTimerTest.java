@@ -1,5 +1,6 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.http.auth.TokenSource;
 import dev.resilienthttp.http.auth.AccessToken;
 import dev.resilienthttp.http.auth.AuthListener;
@@ -39,7 +40,7 @@ class TokenRefreshTimerTest {
   }
 
   private BearerTokens bearerTokens(TimeSource time, Duration lifetime) {
-    return new BearerTokens(tokens(() -> lifetime), request -> true, SKEW, time, new AuthListener() {});
+    return new BearerTokens(tokens(() -> lifetime), request -> true, SKEW, Duration.ofSeconds(30), time, new AuthListener() {});
   }
 
   @Test
@@ -121,10 +122,10 @@ class TokenRefreshTimerTest {
         .timeSource(time)
         .bearerTokens(tokens(() -> Duration.ofHours(8)))
         .build();
-    client.tokens.refresh(null).get();
+    client.tokens().refresh(null).get();
     assertThat(time.pendingTasks()).isEqualTo(1);
     WeakReference<ResilientHttpClient> clientRef = new WeakReference<>(client);
-    WeakReference<BearerTokens.Cached> tokenRef = new WeakReference<>(client.tokens.fresh());
+    WeakReference<BearerTokens.Cached> tokenRef = new WeakReference<>(client.tokens().fresh());
     client = null;
 
     for (int i = 0; i < 50 && (clientRef.get() != null || tokenRef.get() != null); i++) {

@@ -124,6 +124,11 @@ public final class Pipeline {
         .build();
   }
 
+  /** The client's bearer tokens, or {@code null} without. */
+  public BearerTokens tokens() {
+    return tokens;
+  }
+
   /** The backend a request to {@code uri} belongs to. */
   public String backendOf(URI uri) {
     if (settings.backendKeys == null) {

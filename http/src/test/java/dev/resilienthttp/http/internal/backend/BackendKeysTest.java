@@ -1,4 +1,4 @@
-package dev.resilienthttp.http;
+package dev.resilienthttp.http.internal.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
