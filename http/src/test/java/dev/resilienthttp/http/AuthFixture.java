@@ -245,10 +245,13 @@ final class AuthFixture implements AutoCloseable {
 
     @Override
     public ScheduledTask schedule(Runnable task, long delayNanos) {
-      if (!(task instanceof BearerTokens.RefreshDue)) {
+      boolean fetchTimeout = task instanceof BearerTokens.FetchTimeout;
+      if (!(task instanceof BearerTokens.RefreshDue) && !fetchTimeout) {
         return time.schedule(task, delayNanos);
       }
-      scheduled.incrementAndGet();
+      if (!fetchTimeout) {
+        scheduled.incrementAndGet();
+      }
       pending.incrementAndGet();
       ScheduledTask timer = time.schedule(() -> {
         left();

@@ -191,11 +191,7 @@ public final class BearerTokens {
    */
   private CompletionStage<AccessToken> withinFetchTimeout(CompletionStage<AccessToken> fetched) {
     CompletableFuture<AccessToken> bounded = new CompletableFuture<>();
-    ScheduledTask timer = time.schedule(
-        () -> bounded.completeExceptionally(new java.util.concurrent.TimeoutException(
-            "the token source did not answer within the token fetch timeout of "
-                + Duration.ofNanos(fetchTimeoutNanos))),
-        fetchTimeoutNanos);
+    ScheduledTask timer = time.schedule(new FetchTimeout(bounded, fetchTimeoutNanos), fetchTimeoutNanos);
     fetched.whenComplete((token, failure) -> {
       try {
         timer.cancel();
@@ -313,6 +309,23 @@ public final class BearerTokens {
     @Override
     public String toString() {
       return "Bearer REDACTED" + " (lifetime " + lifetime.map(Duration::toString).orElse("unlimited") + ")";
+    }
+  }
+
+  /** Fails a token fetch that took longer than the fetch timeout; the flight then ends. */
+  public static final class FetchTimeout implements Runnable {
+    private final CompletableFuture<?> fetch;
+    private final long timeoutNanos;
+
+    FetchTimeout(CompletableFuture<?> fetch, long timeoutNanos) {
+      this.fetch = fetch;
+      this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public void run() {
+      fetch.completeExceptionally(new java.util.concurrent.TimeoutException(
+          "the token source did not answer within the token fetch timeout of " + Duration.ofNanos(timeoutNanos)));
     }
   }
 
