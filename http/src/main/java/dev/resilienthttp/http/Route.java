@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A method and a path pattern, naming the requests a {@link ResilientHttpClient} gives their own
@@ -14,13 +15,19 @@ import java.util.Objects;
  * Route.post("/auth/token").idempotent()   // exact path; its POSTs are safe to repeat
  * Route.get("/users/{id}")                  // template: {id} is one path segment
  * Route.any("/reports/**")                  // prefix: /reports and everything below it
+ * Route.get("/v1/**").host("api.example.com") // only requests to that host
+ * Route.onHost("auth.example.com:8443")       // every request to that host and port
  * }</pre>
  *
  * <p>A pattern starts with {@code /}. Each segment is matched exactly, except that a segment
  * {@code {name}} matches any one non-empty segment, and a last segment {@code **} matches the
  * path before it and anything below. Paths are compared as sent on the wire (percent-encoded,
- * case-sensitive), without the query; the host is not considered. A request's method is
- * compared in upper case.
+ * case-sensitive), without the query. A request's method is compared in upper case.
+ *
+ * <p>The host is not considered unless the route is scoped to one with {@link #host(String)}:
+ * then the request's host must be that host, compared without case, and, if a port was given,
+ * its port must be that port (a URI without a port has its scheme's: 80 for http and ws, 443
+ * for https and wss).
  *
  * <p>A route marked {@link #idempotent()} declares that its requests are safe to send more than
  * once, so its POSTs and PATCHes are retried on 5xx and on failures after sending, like PUTs (a
@@ -40,13 +47,20 @@ public final class Route {
   /** The pattern's segments; {@code null} for a {@code {name}} segment. */
   private final String[] segments;
   private final boolean prefix;
+  /** The host this route is scoped to, in lower case (an IPv6 address in brackets); null: any. */
+  private final String host;
+  /** The port this route is scoped to; -1: any. */
+  private final int port;
 
-  private Route(String method, String pattern, boolean idempotent, String[] segments, boolean prefix) {
+  private Route(String method, String pattern, boolean idempotent, String[] segments, boolean prefix,
+      String host, int port) {
     this.method = method;
     this.pattern = pattern;
     this.idempotent = idempotent;
     this.segments = segments;
     this.prefix = prefix;
+    this.host = host;
+    this.port = port;
   }
 
   /**
@@ -66,7 +80,7 @@ public final class Route {
     }
     List<String> parsed = new ArrayList<>();
     boolean prefix = parse(pattern, parsed);
-    return new Route(method, pattern, false, parsed.toArray(new String[0]), prefix);
+    return new Route(method, pattern, false, parsed.toArray(new String[0]), prefix, null, -1);
   }
 
   /** The route of GET requests matching {@code pattern}; see {@link #of}. */
@@ -105,7 +119,45 @@ public final class Route {
    * body can be sent again.
    */
   public Route idempotent() {
-    return new Route(method, pattern, true, segments, prefix);
+    return new Route(method, pattern, true, segments, prefix, host, port);
+  }
+
+  /**
+   * Returns this route scoped to requests to {@code host}: a host name or an IPv4 address, or an
+   * IPv6 address in brackets, optionally followed by {@code :port}. Replaces any host this route
+   * had.
+   *
+   * @throws IllegalArgumentException if {@code host} is not such a host, or its port is not in
+   *     [1, 65535]
+   */
+  public Route host(String host) {
+    Objects.requireNonNull(host, "host");
+    int colon = host.startsWith("[") ? host.indexOf(':', Math.max(host.indexOf(']'), 0)) : host.indexOf(':');
+    String name = colon < 0 ? host : host.substring(0, colon);
+    int port = -1;
+    if (colon >= 0) {
+      String digits = host.substring(colon + 1);
+      port = digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+          ? 0
+          : Integer.parseInt(digits);
+      if (port < 1 || port > 65_535) {
+        throw invalidHost(host);
+      }
+    }
+    if (!isHostName(name)) {
+      throw invalidHost(host);
+    }
+    return new Route(method, pattern, idempotent, segments, prefix, name.toLowerCase(Locale.ROOT), port);
+  }
+
+  /**
+   * The route of every request, of any method and path, to {@code host}: {@code
+   * any("/**").host(host)}.
+   *
+   * @throws IllegalArgumentException as {@link #host(String)}
+   */
+  public static Route onHost(String host) {
+    return any("/**").host(host);
   }
 
   /** The method this route matches, or {@link #ANY_METHOD}. */
@@ -123,13 +175,86 @@ public final class Route {
     return idempotent;
   }
 
+  /** The host this route is scoped to, in lower case, with {@code :port} if it has one; empty: any. */
+  public Optional<String> host() {
+    return host == null ? Optional.empty() : Optional.of(port < 0 ? host : host + ":" + port);
+  }
+
   /** Whether a request of {@code method} to {@code uri} is on this route. */
   public boolean matches(String method, URI uri) {
     if (!this.method.equals(ANY_METHOD) && !this.method.equalsIgnoreCase(method)) {
       return false;
     }
+    if (host != null && !matchesHost(uri)) {
+      return false;
+    }
     String path = uri.getRawPath();
     return matchesPath(path == null || path.isEmpty() ? "/" : path);
+  }
+
+  private boolean matchesHost(URI uri) {
+    String requested = uri.getHost();
+    int requestedPort = uri.getPort();
+    if (requested == null) {
+      // java.net.URI leaves the host of a name with '_' unparsed: read the authority instead.
+      String authority = uri.getRawAuthority();
+      if (authority == null) {
+        return false;
+      }
+      int start = authority.lastIndexOf('@') + 1;
+      int colon = authority.indexOf(':', start);
+      int end = colon < 0 ? authority.length() : colon;
+      if (end - start != host.length() || !authority.regionMatches(true, start, host, 0, host.length())) {
+        return false;
+      }
+      requestedPort = colon < 0 ? -1 : portOf(authority, colon + 1);
+    } else if (!requested.equalsIgnoreCase(host)) {
+      return false;
+    }
+    if (port < 0) {
+      return true;
+    }
+    if (requestedPort < 0) {
+      // No port in the URI: its scheme's default one is what the request goes to.
+      String scheme = uri.getScheme();
+      requestedPort = "https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme) ? 443
+          : "http".equalsIgnoreCase(scheme) || "ws".equalsIgnoreCase(scheme) ? 80
+          : -1;
+    }
+    return requestedPort == port;
+  }
+
+  /** The decimal port from {@code from} to the end of {@code authority}; -2 if not one. */
+  private static int portOf(String authority, int from) {
+    int value = 0;
+    if (from == authority.length() || authority.length() - from > 5) {
+      return -2;
+    }
+    for (int i = from; i < authority.length(); i++) {
+      char c = authority.charAt(i);
+      if (c < '0' || c > '9') {
+        return -2;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /* A registered name or IPv4 address (letters, digits, '-', '.', '_'), or an IPv6 address in
+   * brackets; nothing that could hide a path, user info or a second host. */
+  private static boolean isHostName(String name) {
+    if (name.length() > 2 && name.startsWith("[") && name.endsWith("]")) {
+      return name.substring(1, name.length() - 1).chars()
+          .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.');
+    }
+    return !name.isEmpty() && name.chars()
+        .allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_');
+  }
+
+  private static IllegalArgumentException invalidHost(String host) {
+    return new IllegalArgumentException(
+        "host must be a host such as api.example.com or [::1], optionally with a port in [1, 65535]"
+            + " such as api.example.com:8443, but was '" + host + "'");
   }
 
   private boolean matchesPath(String path) {
@@ -214,23 +339,27 @@ public final class Route {
     return method.equals(method.toUpperCase(Locale.ROOT));
   }
 
-  /** Same method, pattern and idempotence. */
+  /** Same method, pattern, idempotence and host. */
   @Override
   public boolean equals(Object other) {
     return other instanceof Route
         && ((Route) other).method.equals(method)
         && ((Route) other).pattern.equals(pattern)
-        && ((Route) other).idempotent == idempotent;
+        && ((Route) other).idempotent == idempotent
+        && Objects.equals(((Route) other).host, host)
+        && ((Route) other).port == port;
   }
 
   @Override
   public int hashCode() {
-    return (method.hashCode() * 31 + pattern.hashCode()) * 31 + Boolean.hashCode(idempotent);
+    return Objects.hash(method, pattern, idempotent, host, port);
   }
 
-  /** {@code POST /auth/token (idempotent)}. */
+  /** {@code POST /auth/token (idempotent)}, or {@code POST /auth/token on auth.example.com:8443 (idempotent)}. */
   @Override
   public String toString() {
-    return (method.equals(ANY_METHOD) ? "ANY" : method) + " " + pattern + (idempotent ? " (idempotent)" : "");
+    return (method.equals(ANY_METHOD) ? "ANY" : method) + " " + pattern
+        + (host == null ? "" : " on " + host().get())
+        + (idempotent ? " (idempotent)" : "");
   }
 }

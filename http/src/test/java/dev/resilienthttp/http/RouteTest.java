@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** How a {@link Route} matches requests, and what it refuses to be built from. */
@@ -104,5 +105,107 @@ class RouteTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> Route.of("GET /a", "/a"))
         .withMessage("method must be an upper-case HTTP method such as GET, or *, but was 'GET /a'");
+  }
+
+  // ---- host scoping -----------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource({
+      // a host alone: any port, any scheme
+      "api.example.com,          http://api.example.com/v1/x,          true",
+      "api.example.com,          https://API.Example.COM:8443/v1/x,    true",
+      "API.EXAMPLE.COM,          https://api.example.com/v1/x,         true",
+      "api.example.com,          https://auth.example.com/v1/x,        false",
+      "api.example.com,          https://v2.api.example.com/v1/x,      false",
+      "api.example.com,          https://api.example.com.evil.test/v1/x, false",
+      "api.example.com,          /v1/x,                                false",
+      // with a port: the URI's, else its scheme's
+      "api.example.com:8443,     https://api.example.com:8443/v1/x,    true",
+      "api.example.com:8443,     https://api.example.com:9443/v1/x,    false",
+      "api.example.com:8443,     https://api.example.com/v1/x,         false",
+      "api.example.com:443,      https://api.example.com/v1/x,         true",
+      "api.example.com:443,      wss://api.example.com/v1/x,           true",
+      "api.example.com:443,      http://api.example.com/v1/x,          false",
+      "api.example.com:80,       http://api.example.com/v1/x,          true",
+      "api.example.com:80,       ws://api.example.com/v1/x,            true",
+      "api.example.com:80,       ftp://api.example.com/v1/x,           false",
+      // addresses
+      "127.0.0.1:8080,           http://127.0.0.1:8080/v1/x,           true",
+      "[::1]:8080,               http://[::1]:8080/v1/x,               true",
+      "[::1],                    http://[0:0:0:0:0:0:0:1]/v1/x,        false",
+      "[FE80::1],                http://[fe80::1]/v1/x,                true",
+      // a name with '_', which java.net.URI does not parse into a host
+      "internal_host,            http://internal_host/v1/x,            true",
+      "internal_host,            http://user@INTERNAL_HOST:8080/v1/x,  true",
+      "internal_host:8080,       http://internal_host:8080/v1/x,       true",
+      "internal_host:8080,       http://internal_host/v1/x,            false",
+      "internal_host:80,         http://internal_host/v1/x,            true",
+      "internal_host,            http://other_host/v1/x,               false",
+      "internal_host,            http://internal_hostx/v1/x,           false",
+  })
+  void aHostScopedRouteMatchesOnlyThatHost(String host, String uri, boolean expected) {
+    Route route = Route.get("/v1/**").host(host);
+
+    assertThat(route.matches("GET", URI.create(uri))).isEqualTo(expected);
+    assertThat(route.matches("POST", URI.create(uri))).as("the method still counts").isFalse();
+  }
+
+  @Test
+  void aRouteWithoutAHostMatchesEveryHostAndRelativeUris() {
+    Route route = Route.get("/v1/**");
+
+    assertThat(route.host()).isEmpty();
+    assertThat(route.matches("GET", URI.create("https://anything.example/v1/x"))).isTrue();
+    assertThat(route.matches("GET", URI.create("/v1/x"))).isTrue();
+  }
+
+  @Test
+  void onHostMatchesEveryMethodAndPathOnThatHost() {
+    Route route = Route.onHost("auth.example.com");
+
+    assertThat(route).isEqualTo(Route.any("/**").host("auth.example.com"));
+    assertThat(route.matches("DELETE", URI.create("https://auth.example.com/a/b?c=d"))).isTrue();
+    assertThat(route.matches("GET", URI.create("https://auth.example.com"))).isTrue();
+    assertThat(route.matches("GET", URI.create("https://api.example.com/a"))).isFalse();
+  }
+
+  @Test
+  void hostAndIdempotentCompose() {
+    Route plain = Route.post("/auth/token");
+    Route scoped = plain.host("Auth.Example.com:8443");
+    Route both = scoped.idempotent();
+    Route other = both.host("other.example.com");
+
+    assertThat(plain.host()).isEmpty();
+    assertThat(scoped.host()).contains("auth.example.com:8443");
+    assertThat(both.isIdempotent()).isTrue();
+    assertThat(both.host()).contains("auth.example.com:8443");
+    assertThat(plain.idempotent().host("auth.example.com:8443")).isEqualTo(both).hasSameHashCodeAs(both);
+    assertThat(other.host()).contains("other.example.com");
+    assertThat(other.isIdempotent()).isTrue();
+    assertThat(both).hasToString("POST /auth/token on auth.example.com:8443 (idempotent)");
+    assertThat(Route.onHost("[::1]")).hasToString("ANY /** on [::1]");
+    assertThat(scoped).isNotEqualTo(plain).isNotEqualTo(plain.host("auth.example.com"));
+    assertThat(plain).hasToString("POST /auth/token");
+  }
+
+  @ParameterizedTest(name = "''{0}''")
+  @ValueSource(strings = {
+      "", " ", "api.example.com ", "a b", "api.example.com/x", "user@api.example.com", "api.example.com?x",
+      "api.example.com#x", "api.example.com:", "api.example.com:0", "api.example.com:65536",
+      "api.example.com:123456", "api.example.com:-1", "api.example.com:80x", "::1", "[::1", "[]", "[::g]",
+      "[::1]x", "a:1:2", "*.example.com", "ex\u00e4mple.com",
+  })
+  void anInvalidHostIsRefusedWithItsValue(String host) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> Route.get("/a").host(host))
+        .withMessage("host must be a host such as api.example.com or [::1], optionally with a port in [1, 65535]"
+            + " such as api.example.com:8443, but was '" + host + "'");
+  }
+
+  @Test
+  void theHighestPortIsAllowed() {
+    assertThat(Route.onHost("h:65535").matches("GET", URI.create("http://h:65535/"))).isTrue();
+    assertThat(Route.onHost("h:1").host()).contains("h:1");
   }
 }

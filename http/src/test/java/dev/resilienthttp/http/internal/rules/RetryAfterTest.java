@@ -84,6 +84,8 @@ class RetryAfterTest {
       "W, 21 Oct 2026 07:28:05 GMT", "Wed 21-Oct 2026 07:28:05 GMT", "Wed, 21 Oct 2026 07:28:05 GMT x",
       "Wed, 121 Oct 2026 07:28:05 GMT", "Wed Oct 21 07:28:05 26", "Wed Oct 21 2026 07:28:05",
       "Wed, 21 Oct 2026 07:28:05 +01", "Wed, 21 Oct 2026 07:28:05 +2400", "2026-10-21T07:28:05Z",
+      "Wed, 00 Oct 2026 07:28:05 GMT", "Wednesday, 00-Oct-26 07:28:05 GMT", "Wed Oct  0 07:28:05 2026",
+      "Wed, 32 Oct 2026 07:28:05 GMT", "Wednesday, 31-Nov-26 07:28:05 GMT",
   })
   void garbageIsIgnored(String value) {
     assertThat(parse(retryAfter(value))).isEmpty();
@@ -200,13 +202,13 @@ class RetryAfterTest {
 
   @Test
   void aLeapSecondRunsIntoTheNextMinute() {
-    assertThat(RetryAfter.httpDate("Thu, 31 Dec 2026 23:59:60 GMT", NOW.getEpochSecond()))
+    assertThat(HttpDate.epochSeconds("Thu, 31 Dec 2026 23:59:60 GMT", NOW.getEpochSecond()))
         .isEqualTo(Instant.parse("2027-01-01T00:00:00Z").getEpochSecond());
   }
 
   @Test
   void the29thOfFebruaryIsValidInLeapYearsOnly() {
-    assertThat(RetryAfter.httpDate("Thu, 29 Feb 2028 00:00:00 GMT", NOW.getEpochSecond()))
+    assertThat(HttpDate.epochSeconds("Thu, 29 Feb 2028 00:00:00 GMT", NOW.getEpochSecond()))
         .isEqualTo(Instant.parse("2028-02-29T00:00:00Z").getEpochSecond());
     assertThat(parse(retryAfter("Thu, 29 Feb 2027 00:00:00 GMT"))).isEmpty();
   }
@@ -233,7 +235,7 @@ class RetryAfterTest {
       "2060-01-01T00:00:00Z | Tuesday, 29-Feb-00 00:00:00 GMT  | 2000-02-29T00:00:00Z",
   })
   void aTwoDigitYearIsPlacedAgainstTheWallClock(String now, String value, String expected) {
-    assertThat(RetryAfter.httpDate(value, Instant.parse(now).getEpochSecond()))
+    assertThat(HttpDate.epochSeconds(value, Instant.parse(now).getEpochSecond()))
         .isEqualTo(Instant.parse(expected).getEpochSecond());
   }
 
@@ -244,6 +246,20 @@ class RetryAfterTest {
     assertThat(RetryAfter.parse(retryAfter("Friday, 31-Dec-49 23:59:59 GMT"), y2k))
         .contains(Duration.between(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2049-12-31T23:59:59Z")));
     assertThat(RetryAfter.parse(retryAfter("Friday, 31-Dec-99 23:59:59 GMT"), y2k)).contains(Duration.ZERO);
+  }
+
+  @Test
+  void aWallClockAtTheEndsOfTimeNeverThrows() {
+    for (Instant end : new Instant[] {Instant.MAX, Instant.MIN}) {
+      Clock clock = Clock.fixed(end, ZoneOffset.UTC);
+
+      assertThat(RetryAfter.parse(retryAfter("Wednesday, 21-Oct-26 07:28:05 GMT"), clock)).as("%s", end).isEmpty();
+      assertThat(RetryAfter.parse(retryAfter("7"), clock)).contains(Duration.ofSeconds(7));
+    }
+    assertThat(RetryAfter.parse(retryAfter("Wed, 21 Oct 2026 07:28:05 GMT"), Clock.fixed(Instant.MIN, ZoneOffset.UTC)))
+        .contains(RetryAfter.MAX);
+    assertThat(RetryAfter.parse(retryAfter("Wed, 21 Oct 2026 07:28:05 GMT"), Clock.fixed(Instant.MAX, ZoneOffset.UTC)))
+        .contains(Duration.ZERO);
   }
 
   // ---- several values ---------------------------------------------------------------------
