@@ -7,7 +7,6 @@ import dev.resilienthttp.http.Harness.Outcome;
 import dev.resilienthttp.http.Harness.Path;
 import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
-import dev.resilienthttp.retry.RetryExhaustedException;
 import dev.resilienthttp.testing.Fault;
 import dev.resilienthttp.testing.FaultServer;
 import dev.resilienthttp.testing.FaultServerExtension;
@@ -118,8 +117,9 @@ class ResultModeTest {
     List<Throwable> suppressed = Arrays.asList(last.getSuppressed());
     assertThat(suppressed).hasSize(3);
     assertThat(suppressed.subList(0, 2)).allSatisfy(t -> assertThat(t).isInstanceOf(IOException.class));
-    assertThat(suppressed.get(2)).isInstanceOf(RetryExhaustedException.class);
-    RetryExhaustedException exhausted = (RetryExhaustedException) suppressed.get(2);
+    assertThat(suppressed.get(2)).isInstanceOf(dev.resilienthttp.retry.RetryExhaustedException.class);
+    dev.resilienthttp.retry.RetryExhaustedException exhausted =
+        (dev.resilienthttp.retry.RetryExhaustedException) suppressed.get(2);
     assertThat(exhausted.reason()).isEqualTo(GiveUpReason.MAX_ATTEMPTS);
     assertThat(exhausted.attempts()).isEqualTo(3);
     assertThat(exhausted.getMessage()).startsWith("max retry attempts (3) reached: ");
@@ -137,7 +137,7 @@ class ResultModeTest {
     Outcome<String> outcome =
         h.call(path, throwing(), Harness.get(server, "/r?access_token=" + SECRET + "&page=2"));
 
-    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
     assertThat(exhausted.getMessage())
         .isEqualTo("max retry attempts (3) reached: server unavailable (status code 503)");
     assertThat(exhausted.reason()).isEqualTo(GiveUpReason.MAX_ATTEMPTS);
@@ -167,7 +167,7 @@ class ResultModeTest {
 
     Outcome<String> outcome = h.call(path, throwing(), Harness.get(server, "/r"));
 
-    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
     assertThat(exhausted.getMessage())
         .isEqualTo("max retry attempts (3) reached: rate limited (status code 429)");
     assertThat(exhausted.getCause()).isInstanceOf(RateLimitedException.class);

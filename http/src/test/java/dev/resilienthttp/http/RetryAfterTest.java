@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.resilienthttp.http.Harness.Outcome;
 import dev.resilienthttp.http.Harness.Path;
 import dev.resilienthttp.retry.GiveUpReason;
-import dev.resilienthttp.retry.RetryExhaustedException;
 import dev.resilienthttp.testing.Fault;
 import dev.resilienthttp.testing.FaultServer;
 import dev.resilienthttp.testing.FaultServerExtension;
@@ -201,7 +200,7 @@ class RetryAfterTest {
 
     Outcome<String> outcome = h.call(path, client, Harness.get(server, "/r"));
 
-    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
     assertThat(exhausted.reason()).isEqualTo(GiveUpReason.RETRY_AFTER_TOO_LONG);
     assertThat(exhausted.attempts()).isEqualTo(1);
     assertThat(exhausted.getMessage())
@@ -231,7 +230,7 @@ class RetryAfterTest {
 
     Outcome<String> outcome = h.call(path, client, Harness.get(server, "/r"));
 
-    assertThat(outcome.failure(RetryExhaustedException.class).reason())
+    assertThat(outcome.failure(RetriesExhaustedException.class).reason())
         .isEqualTo(GiveUpReason.RETRY_AFTER_TOO_LONG);
     assertThat(server.requestCount("GET", "/r")).isEqualTo(1);
     assertThat(h.time.elapsed()).isZero();
@@ -282,7 +281,7 @@ class RetryAfterTest {
 
     Outcome<String> outcome = h.call(path, client, Harness.get(server, "/r"));
 
-    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
     assertThat(exhausted.reason()).isEqualTo(GiveUpReason.DEADLINE);
     assertThat(exhausted.attempts()).isEqualTo(1);
     assertThat(exhausted.getMessage()).contains("Retry-After").contains("10 s").contains("deadline");

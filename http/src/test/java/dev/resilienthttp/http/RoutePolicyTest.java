@@ -8,7 +8,6 @@ import dev.resilienthttp.http.Harness.Path;
 import dev.resilienthttp.retry.FixedDelayRetrier;
 import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
-import dev.resilienthttp.retry.RetryExhaustedException;
 import dev.resilienthttp.retry.RetryScope;
 import dev.resilienthttp.testing.Fault;
 import dev.resilienthttp.testing.FaultServer;
@@ -69,7 +68,7 @@ class RoutePolicyTest {
 
     Outcome<String> outcome = h.call(path, client, post(server, "/auth/token"));
 
-    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
     assertThat(exhausted.reason()).isEqualTo(GiveUpReason.MAX_ATTEMPTS);
     assertThat(exhausted).hasMessage("max retry attempts (7) reached: server unavailable (status code 502)")
         .hasCauseInstanceOf(ServerUnavailableException.class);

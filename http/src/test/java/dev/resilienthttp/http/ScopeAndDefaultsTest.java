@@ -9,7 +9,6 @@ import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.retry.RetryContext;
 import dev.resilienthttp.retry.RetryDecision;
-import dev.resilienthttp.retry.RetryExhaustedException;
 import dev.resilienthttp.retry.RetryScope;
 import dev.resilienthttp.testing.Fault;
 import dev.resilienthttp.testing.FaultServer;
@@ -209,7 +208,7 @@ class ScopeAndDefaultsTest {
       outcome = h.call(path, client, Harness.get(server, "/r"));
     }
 
-    RetryExhaustedException exhausted = outcome.failure(RetryExhaustedException.class);
+    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
     assertThat(exhausted.reason()).isEqualTo(GiveUpReason.CIRCUIT_OPEN);
     assertThat(exhausted.getMessage()).isEqualTo("upstream breaker is open: server unavailable (status code 503)");
     assertThat(server.requestCount("GET", "/r")).isEqualTo(1);

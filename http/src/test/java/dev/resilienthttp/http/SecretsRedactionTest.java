@@ -214,7 +214,7 @@ class SecretsRedactionTest {
   @Test
   void redactionMasksCredentialsInFreeTextAndHeaders() {
     assertThat(Redaction.text("GET /x?access_token=abc&page=2 failed; Authorization: Bearer eyJhbGc.x-y_z"))
-        .isEqualTo("GET /x?access_token=REDACTED&page=2 failed; Authorization: Bearer REDACTED");
+        .isEqualTo("GET /x?access_token=REDACTED&page=2 failed; Authorization: REDACTED");
     assertThat(Redaction.text("password=pw123, KEY=k9 and monkey=banana"))
         .isEqualTo("password=REDACTED, KEY=REDACTED and monkey=banana");
     assertThat(Redaction.headerValues("Set-Cookie", List.of("a=1", "b=2"))).containsExactly("REDACTED", "REDACTED");

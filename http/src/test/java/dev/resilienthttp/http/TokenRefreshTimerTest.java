@@ -120,7 +120,7 @@ class TokenRefreshTimerTest {
     HttpClient plain = HttpClient.newHttpClient();
     ResilientHttpClient client = ResilientHttpClient.newBuilder(plain)
         .timeSource(time)
-        .bearerTokens(tokens(() -> Duration.ofHours(8)))
+        .bearerTokens(tokens(() -> Duration.ofHours(8)), "127.0.0.1")
         .build();
     client.tokens().refresh(null).get();
     assertThat(time.pendingTasks()).isEqualTo(1);

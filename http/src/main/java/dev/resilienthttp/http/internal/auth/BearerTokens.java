@@ -190,6 +190,9 @@ public final class BearerTokens {
    * timeout; the next caller then starts a fresh one.
    */
   private CompletionStage<AccessToken> withinFetchTimeout(CompletionStage<AccessToken> fetched) {
+    if (fetched instanceof CompletableFuture && ((CompletableFuture<?>) fetched).isDone()) {
+      return fetched; // answered at once: nothing to bound
+    }
     CompletableFuture<AccessToken> bounded = new CompletableFuture<>();
     ScheduledTask timer = time.schedule(new FetchTimeout(bounded, fetchTimeoutNanos), fetchTimeoutNanos);
     fetched.whenComplete((token, failure) -> {

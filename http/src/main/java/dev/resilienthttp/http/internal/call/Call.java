@@ -5,6 +5,7 @@ import dev.resilienthttp.http.AuthenticationFailedException;
 import dev.resilienthttp.http.CallRejectedException;
 import dev.resilienthttp.http.CallTimeoutException;
 import dev.resilienthttp.http.HttpStatusException;
+import dev.resilienthttp.http.TokenUnavailableException;
 import dev.resilienthttp.http.internal.auth.AuthLadder;
 import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.http.internal.backend.Backend;
@@ -170,6 +171,12 @@ public final class Call<T> implements RetryDecider {
     }
     if (pipeline.isClosed()) {
       // A closed client sends nothing more.
+      return RetryDecision.rethrow();
+    }
+    if (failure instanceof TokenUnavailableException || failure instanceof CallRejectedException
+        || failure instanceof CallTimeoutException) {
+      // The client's own verdicts: the token fetch had its own retries; a rejection or a
+      // deadline would only come again.
       return RetryDecision.rethrow();
     }
     Throwable handlerThrew = handlerFailure;

@@ -60,7 +60,7 @@ final class Results {
       if (ending != null) {
         close(ending.body());
       }
-      if (exhausted.reason() == GiveUpReason.DEADLINE && ending == null) {
+      if (exhausted.reason() == GiveUpReason.DEADLINE) {
         CallTimeoutException timeout = new CallTimeoutException(exhausted.getMessage(), last);
         copySuppressed(exhausted, timeout);
         return timeout;
@@ -90,7 +90,7 @@ final class Results {
         return Failures.closed(call.backend.key);
       }
       Thread.interrupted();
-      InterruptedException interrupted = new InterruptedException("interrupted during a retry wait");
+      InterruptedException interrupted = new InterruptedException(failure.getMessage());
       interrupted.initCause(failure);
       return interrupted;
     }
