@@ -1,5 +1,6 @@
 package dev.resilienthttp.backend;
 
+import dev.resilienthttp.internal.DefaultTimeSource;
 import dev.resilienthttp.internal.DurationChecks;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
@@ -84,13 +85,15 @@ public final class BackendRegistry<K, V> {
     this.idleTimeoutNanos = builder.idleTimeoutNanos;
     this.touchResolutionNanos = idleTimeoutNanos / 16;
     this.sweepIntervalNanos = Math.max(1, idleTimeoutNanos / 4);
-    this.time = builder.timeSource;
+    this.time = builder.timeSource != null ? builder.timeSource : DefaultTimeSource.get();
     this.nextSweepNanos = time.nanoTime() + sweepIntervalNanos;
   }
 
   /**
    * Returns a builder of a registry whose values {@code factory} creates. Defaults: at most
-   * 1,000 backends, evicted after 10 minutes unused, {@link TimeSource#system()}.
+   * 1,000 backends, evicted after 10 minutes unused, {@link TimeSource#system()}. The factory
+   * runs inside {@link TimeSource#withDefault} with the registry's time source, so a breaker it
+   * builds with {@code CircuitBreaker::ofDefaults} follows the registry's clock.
    *
    * @param factory creates the value of a key on its first use; it runs while that key's bin
    *     of the map is locked, so it must be quick and must not use this registry; it must not
@@ -162,8 +165,9 @@ public final class BackendRegistry<K, V> {
     }
   }
 
+  /** Runs the factory with this registry's clock as the default of what it builds. */
   private V create(K key) {
-    V value = factory.apply(key);
+    V value = DefaultTimeSource.with(time, () -> factory.apply(key));
     if (value == null) {
       throw new NullPointerException("factory returned null for key " + key);
     }
@@ -258,7 +262,8 @@ public final class BackendRegistry<K, V> {
     private final Function<? super K, ? extends V> factory;
     private int maxSize = 1_000;
     private long idleTimeoutNanos = Duration.ofMinutes(10).toNanos();
-    private TimeSource timeSource = TimeSource.system();
+    /** Set explicitly, or {@code null} for the default read at build(). */
+    private TimeSource timeSource;
 
     private Builder(Function<? super K, ? extends V> factory) {
       this.factory = Objects.requireNonNull(factory, "factory");
@@ -294,7 +299,9 @@ public final class BackendRegistry<K, V> {
     }
 
     /**
-     * Sets where time comes from. Default {@link TimeSource#system()}.
+     * Sets where time comes from, for the registry and, by default, for the objects the factory
+     * builds (see {@link TimeSource#withDefault}). Default: {@link TimeSource#system()}, or the
+     * time source of a {@link TimeSource#withDefault} that {@link #build()} runs in.
      *
      * @throws NullPointerException if {@code timeSource} is null
      */

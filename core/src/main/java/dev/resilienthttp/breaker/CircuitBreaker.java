@@ -1,5 +1,6 @@
 package dev.resilienthttp.breaker;
 
+import dev.resilienthttp.internal.DefaultTimeSource;
 import dev.resilienthttp.internal.DurationChecks;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
@@ -103,7 +104,8 @@ public interface CircuitBreaker {
   /**
    * Returns a breaker with the defaults: opens after 5 consecutive failures, or at a failure
    * rate of 50 % over the last 20 calls once at least 10 were made; stays open 30 s; then lets
-   * 1 probe through. Uses {@link TimeSource#system()} and no listener.
+   * 1 probe through. Uses {@link TimeSource#system()} (or the time source of a {@link
+   * TimeSource#withDefault} it runs in) and no listener.
    *
    * @throws NullPointerException if {@code name} is null
    * @throws IllegalArgumentException if {@code name} is blank
@@ -130,7 +132,8 @@ public interface CircuitBreaker {
     int minimumNumberOfCalls = 10;
     long openDurationNanos = Duration.ofSeconds(30).toNanos();
     int halfOpenProbes = 1;
-    TimeSource timeSource = TimeSource.system();
+    /** Set explicitly, or {@code null} for the default read at build(). */
+    TimeSource timeSource;
     CircuitBreakerListener listener = LocalCircuitBreaker.NO_LISTENER;
 
     Builder(String name) {
@@ -228,7 +231,8 @@ public interface CircuitBreaker {
     }
 
     /**
-     * Sets where time comes from. Default {@link TimeSource#system()}.
+     * Sets where time comes from. Default: {@link TimeSource#system()}, or the time source of a
+     * {@link TimeSource#withDefault} that {@link #build()} runs in.
      *
      * @throws NullPointerException if {@code timeSource} is null
      */
@@ -245,6 +249,11 @@ public interface CircuitBreaker {
     public Builder listener(CircuitBreakerListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
+    }
+
+    /** The time source set explicitly, else the default of this thread now: see build(). */
+    TimeSource timeSourceOrDefault() {
+      return timeSource != null ? timeSource : DefaultTimeSource.get();
     }
 
     /**

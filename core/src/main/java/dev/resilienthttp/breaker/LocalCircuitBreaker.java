@@ -96,7 +96,7 @@ final class LocalCircuitBreaker implements CircuitBreaker {
     this.minimumNumberOfCalls = builder.minimumNumberOfCalls;
     this.openDurationNanos = builder.openDurationNanos;
     this.halfOpenProbes = builder.halfOpenProbes;
-    this.time = builder.timeSource;
+    this.time = builder.timeSourceOrDefault();
     this.listener = builder.listener;
     this.packed =
         packIfItFits && PackedClosed.fits(slidingWindowSize, consecutiveFailureThreshold);

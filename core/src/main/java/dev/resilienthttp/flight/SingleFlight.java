@@ -1,6 +1,7 @@
 package dev.resilienthttp.flight;
 
 import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.internal.DefaultTimeSource;
 import dev.resilienthttp.internal.DurationChecks;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
@@ -61,9 +62,12 @@ public final class SingleFlight<K, V> {
     this.time = time;
   }
 
-  /** Returns a single flight whose callers' timeouts are measured on {@link TimeSource#system()}. */
+  /**
+   * Returns a single flight whose callers' timeouts are measured on {@link TimeSource#system()},
+   * or on the time source of a {@link TimeSource#withDefault} this runs in.
+   */
   public static <K, V> SingleFlight<K, V> create() {
-    return new SingleFlight<>(TimeSource.system());
+    return new SingleFlight<>(DefaultTimeSource.get());
   }
 
   /**

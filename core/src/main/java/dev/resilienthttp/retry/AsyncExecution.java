@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * the completion of the previous one or from a scheduled wait, so the per-call state needs no
  * lock; the fields a cancellation or a deadline timer reads from another thread are volatile.
  * It is also the {@link AttemptContext} of its attempts; an early decision ({@link #decideNow})
- * is guarded by {@code this}.
+ * is claimed with a compare-and-set, so no path of the call takes a lock.
  */
 final class AsyncExecution<T> extends Execution implements AttemptContext {
 
@@ -42,7 +42,9 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
 
   static {
     try {
-      RETRY_STATE = MethodHandles.lookup().findVarHandle(AsyncExecution.class, "retryState", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RETRY_STATE = lookup.findVarHandle(AsyncExecution.class, "retryState", int.class);
+      EARLY = lookup.findVarHandle(AsyncExecution.class, "early", EarlyDecision.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -50,12 +52,9 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
 
   /** Where the pending retry stands: {@link #NO_RETRY}, {@link #REPORTING}, ...; see waitOver. */
   private volatile int retryState;
-  /** The attempt an early decision was made in, 0 for none; this and the next three: by this. */
-  private int earlyAttempt;
-  private Throwable earlyFailure;
-  private RetryDecision earlyDecision;
-  /** Whether the engine has acted on the early decision or refunded it. */
-  private boolean earlySettled;
+  /** The latest early decision, or {@code null}; replaced only through EARLY.compareAndSet. */
+  private volatile EarlyDecision early;
+  private static final VarHandle EARLY;
 
   AsyncExecution(
       Retry retry, RetryDecider decider, RetryBudget budget, long startNanos, boolean hasDeadline,
@@ -202,17 +201,27 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
   @Override
   public RetryDecision decideNow(Throwable failure) {
     Objects.requireNonNull(failure, "failure");
-    synchronized (this) {
-      int attempt = attempts;
-      if (earlyAttempt == attempt) {
-        if (earlyFailure == failure) {
-          return earlyDecision;
+    int attempt = attempts;
+    EarlyDecision mine = null;
+    while (true) {
+      EarlyDecision current = early;
+      if (current != null && current.attempt == attempt) {
+        if (current.failure != failure) {
+          throw new IllegalStateException(
+              "decideNow was already called during attempt " + attempt + " for another failure ("
+                  + current.failure.getClass().getName() + "); one early decision per attempt");
         }
-        throw new IllegalStateException(
-            "decideNow was already called during attempt " + attempt + " for another failure ("
-                + earlyFailure.getClass().getName() + "); one early decision per attempt");
+        return current.get();
       }
-      RetryDecision decision;
+      if (mine == null) {
+        mine = new EarlyDecision(attempt, failure);
+      }
+      if (EARLY.compareAndSet(this, current, mine)) {
+        break;
+      }
+    }
+    RetryDecision decision;
+    try {
       if (isCancellation(failure)) {
         decision = RetryDecision.rethrow();
       } else if (promise.isDone()) {
@@ -220,12 +229,13 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
       } else {
         decision = decide(failure);
       }
-      earlyAttempt = attempt;
-      earlyFailure = failure;
-      earlyDecision = decision;
-      earlySettled = false;
-      return decision;
+    } catch (RuntimeException | Error problem) {
+      mine.failed(problem);
+      EARLY.compareAndSet(this, mine, null); // nothing was decided: a later call may try again
+      throw problem;
     }
+    mine.decided(decision);
+    return decision;
   }
 
   /** The early decision once the call is over: its deadline passed, or it was ended otherwise. */
@@ -246,21 +256,21 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
    * else refunds the retry it paid for and returns {@code null}, as it does when there was none.
    */
   private RetryDecision settleEarlyDecision(int attempt, Throwable outcome) {
-    RetryDecision decision;
-    Throwable decidedFor;
-    synchronized (this) {
-      if (earlyAttempt != attempt || earlySettled) {
-        return null;
-      }
-      earlySettled = true;
-      decision = earlyDecision;
-      decidedFor = earlyFailure;
+    EarlyDecision current = early;
+    if (current == null || current.attempt != attempt || !current.settle()) {
+      return null;
     }
-    if (outcome == decidedFor) {
+    RetryDecision decision;
+    try {
+      decision = current.get();
+    } catch (RuntimeException | Error decidingFailed) {
+      return null; // it threw to decideNow's caller; the engine decides afresh
+    }
+    if (outcome == current.failure) {
       return decision;
     }
     if (budget != null && decision instanceof RetryDecision.RetryAfter) {
-      budget.onRetrySuccess(isTimeout(decidedFor));
+      budget.onRetrySuccess(isTimeout(current.failure));
     }
     return null;
   }

@@ -31,8 +31,10 @@ public interface AttemptContext extends RetryContext {
    * on afresh), a retry this decision paid for is refunded with {@link
    * dev.resilienthttp.budget.RetryBudget#onRetrySuccess(boolean)}.
    *
-   * <p>Thread-safe. At most one early decision per attempt: a second call during the same
-   * attempt returns the first decision if it is for the same failure instance.
+   * <p>Thread-safe and lock-free. At most one early decision per attempt: a second call during
+   * the same attempt returns the first decision if it is for the same failure instance (waiting
+   * for it if another thread is still making it). If the decider or the budget throws, so does
+   * this, and no early decision is recorded: the engine decides afresh when the attempt fails.
    *
    * @throws IllegalStateException if an early decision was already made during this attempt
    *     for another failure instance

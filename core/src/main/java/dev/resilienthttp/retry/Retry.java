@@ -1,6 +1,7 @@
 package dev.resilienthttp.retry;
 
 import dev.resilienthttp.budget.RetryBudget;
+import dev.resilienthttp.internal.DefaultTimeSource;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,10 +72,13 @@ public final class Retry {
     this.budget = budget;
   }
 
-  /** Returns an engine using {@code retrier}, the system time source and no listener. */
+  /**
+   * Returns an engine using {@code retrier}, {@link TimeSource#system()} (or the time source of a
+   * {@link TimeSource#withDefault} this runs in) and no listener.
+   */
   public static Retry with(Retrier retrier) {
     return new Retry(
-        "retry", Objects.requireNonNull(retrier, "retrier"), TimeSource.system(), NO_LISTENERS, true,
+        "retry", Objects.requireNonNull(retrier, "retrier"), DefaultTimeSource.get(), NO_LISTENERS, true,
         null);
   }
 
@@ -256,7 +260,8 @@ public final class Retry {
   public static final class Builder {
     private String name = "retry";
     private Retrier retrier = Retrier.none();
-    private TimeSource time = TimeSource.system();
+    /** Set explicitly, or {@code null} for the default read at build(). */
+    private TimeSource time;
     private final List<RetryListener> listeners = new ArrayList<>();
     private boolean useScope = true;
     private RetryBudget budget;
@@ -293,7 +298,10 @@ public final class Retry {
       return this;
     }
 
-    /** Sets the time source every wait goes through (default {@link TimeSource#system()}). */
+    /**
+     * Sets the time source every wait goes through. Default: {@link TimeSource#system()}, or the
+     * time source of a {@link TimeSource#withDefault} that {@link #build()} runs in.
+     */
     public Builder timeSource(TimeSource timeSource) {
       this.time = Objects.requireNonNull(timeSource, "timeSource");
       return this;
@@ -324,7 +332,9 @@ public final class Retry {
 
     /** Returns a new engine with these settings. */
     public Retry build() {
-      return new Retry(name, retrier, time, listeners.toArray(NO_LISTENERS), useScope, budget);
+      return new Retry(
+          name, retrier, time != null ? time : DefaultTimeSource.get(), listeners.toArray(NO_LISTENERS),
+          useScope, budget);
     }
   }
 }

@@ -1,5 +1,9 @@
 package dev.resilienthttp.time;
 
+import dev.resilienthttp.internal.DefaultTimeSource;
+import java.util.Objects;
+import java.util.function.Supplier;
+
 /**
  * The one source of time for everything the library does: reading a monotonic clock, blocking
  * a thread for a synchronous wait, and scheduling a task for an asynchronous one.
@@ -61,6 +65,31 @@ public interface TimeSource {
     /** Releases the hold; closing it again does nothing. */
     @Override
     void close();
+  }
+
+  /**
+   * Runs {@code build} so that every object of the library it builds without a time source set
+   * explicitly uses {@code timeSource} instead of {@link #system()}, and returns what it built.
+   * A layer that builds objects from its users' factories (per-backend breakers from {@code
+   * CircuitBreaker::ofDefaults}, say) wraps each factory call in this so that those objects
+   * follow the layer's own clock, a virtual one in tests included.
+   *
+   * <p>It applies to {@link dev.resilienthttp.breaker.CircuitBreaker#builder(String)} and {@link
+   * dev.resilienthttp.breaker.CircuitBreaker#ofDefaults(String)}, {@link
+   * dev.resilienthttp.retry.Retry#with} and {@link dev.resilienthttp.retry.Retry#builder()}, {@link
+   * dev.resilienthttp.flight.SingleFlight#create()} and {@link
+   * dev.resilienthttp.backend.BackendRegistry#builder}, each read when the object is built
+   * ({@code build()}, or the factory method itself). A {@link
+   * dev.resilienthttp.budget.RetryBudget} reads no clock. Only objects built on this thread,
+   * during {@code build}, are affected; calls nest, the innermost applying, and the thread keeps
+   * nothing afterwards.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  static <T> T withDefault(TimeSource timeSource, Supplier<T> build) {
+    Objects.requireNonNull(timeSource, "timeSource");
+    Objects.requireNonNull(build, "build");
+    return DefaultTimeSource.with(timeSource, build);
   }
 
   /**

@@ -21,7 +21,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -182,6 +185,77 @@ class RetryEarlyDecisionTest {
     assertThat(decisions).hasValue(1);
     assertThat(budget.available()).isEqualTo(15.0);
     call.cancel(true);
+  }
+
+  @Test
+  void twoThreadsDecidingEarlyOnOneFailureGetOneDecisionPaidOnce() throws Exception {
+    CountDownLatch deciding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RetryDecider slow = (context, failure, attempt) -> {
+      decisions.incrementAndGet();
+      deciding.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return RetryDecision.retryAfter(Duration.ofMillis(100));
+    };
+    CompletableFuture<String> call = retry.callAsync(slow, budget, null, context -> {
+      contexts.add(context);
+      return new CompletableFuture<>();
+    });
+    AttemptContext context = contexts.get(0);
+    IOException failure = new IOException("down");
+    CompletableFuture<RetryDecision> first = CompletableFuture.supplyAsync(() -> context.decideNow(failure));
+    assertThat(deciding.await(30, TimeUnit.SECONDS)).isTrue();
+    AtomicReference<RetryDecision> second = new AtomicReference<>();
+    Thread other = new Thread(() -> second.set(context.decideNow(failure)));
+    other.start();
+    awaitParked(other);
+
+    release.countDown();
+    other.join(30_000);
+
+    assertThat(second.get()).isSameAs(first.get(30, TimeUnit.SECONDS));
+    assertThat(decisions).hasValue(1);
+    assertThat(budget.available()).isEqualTo(15.0);
+    call.cancel(true);
+  }
+
+  @Test
+  void aDeciderFailingEarlyLeavesNoDecisionAndTheEngineDecidesAfresh() {
+    IllegalStateException broken = new IllegalStateException("decider broke");
+    RetryDecider failsFirst = (context, failure, attempt) -> {
+      if (decisions.incrementAndGet() == 1) {
+        throw broken;
+      }
+      return RetryDecision.giveUp(GiveUpReason.MAX_ATTEMPTS, RetryDecision.maxAttemptsDetail(1));
+    };
+    IOException failure = new IOException("down");
+
+    AtomicReference<Throwable> thrownEarly = new AtomicReference<>();
+
+    CompletableFuture<String> call = retry.callAsync(failsFirst, budget, null, context -> {
+      try {
+        context.decideNow(failure);
+      } catch (RuntimeException e) {
+        thrownEarly.set(e);
+      }
+      return CompletableFuture.failedFuture(failure);
+    });
+
+    assertThat(thrownEarly.get()).isSameAs(broken);
+    assertThat(exhausted(call).reason()).isEqualTo(GiveUpReason.MAX_ATTEMPTS);
+    assertThat(decisions).as("the early one threw; the engine asked again").hasValue(2);
+  }
+
+  /** Waits (a bound against hanging, not a timing assertion) until {@code thread} parks. */
+  private static void awaitParked(Thread thread) {
+    for (int i = 0; i < 10_000_000 && thread.getState() != Thread.State.WAITING; i++) {
+      Thread.yield();
+    }
+    assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
   }
 
   @Test
