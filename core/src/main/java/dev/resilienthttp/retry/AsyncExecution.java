@@ -158,7 +158,7 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
       return false;
     }
     long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
-    retrying(failure);
+    retrying(failure, decision);
     recordRetriedFailure(failure);
     // The wait is handed to the time source before listeners hear of the retry, so that whoever
     // learns of it (a test moving a virtual clock once no attempt is in flight) finds the wait
@@ -269,9 +269,7 @@ final class AsyncExecution<T> extends Execution implements AttemptContext {
     if (outcome == current.failure) {
       return decision;
     }
-    if (budget != null && decision instanceof RetryDecision.RetryAfter) {
-      budget.onRetrySuccess(isTimeout(current.failure));
-    }
+    refundEarly(decision, current.failure);
     return null;
   }
 

@@ -27,6 +27,8 @@ abstract class Execution implements RetryContext {
   final long deadlineNanos;
   volatile int attempts;
   long previousDelayNanos;
+  /** Whether the retry that led to the current attempt was paid from the budget. */
+  private boolean lastRetryPaid;
   /** Whether the retry that led to the current attempt followed a timeout (what it cost). */
   private boolean lastRetryAfterTimeout;
   /**
@@ -113,8 +115,8 @@ abstract class Execution implements RetryContext {
                   + Durations.format(left) + " left)");
         }
       }
-      if (budget != null) {
-        boolean afterTimeout = isTimeout(failure);
+      if (budget != null && isPaid(decision)) {
+        boolean afterTimeout = chargedAsTimeout(decision, failure);
         if (!budget.tryAcquireRetry(afterTimeout)) {
           return new RetryDecision.GiveUp(
               GiveUpReason.BUDGET_EXHAUSTED,
@@ -129,8 +131,28 @@ abstract class Execution implements RetryContext {
    * Records that the call goes on with a retry after {@code failure}, which {@link #decide} paid
    * for: a success on the next attempt refunds what was paid.
    */
-  final void retrying(Throwable failure) {
-    lastRetryAfterTimeout = isTimeout(failure);
+  final void retrying(Throwable failure, RetryDecision decision) {
+    lastRetryPaid = isPaid(decision);
+    lastRetryAfterTimeout = chargedAsTimeout(decision, failure);
+  }
+
+  /** Whether the budget is paid for {@code decision}, a retry. */
+  static boolean isPaid(RetryDecision decision) {
+    return ((RetryDecision.RetryAfter) decision).charge() != RetryDecision.Charge.FREE;
+  }
+
+  /** Whether {@code decision}, a retry after {@code failure}, costs the budget's timeout price. */
+  static boolean chargedAsTimeout(RetryDecision decision, Throwable failure) {
+    RetryDecision.Charge charge = ((RetryDecision.RetryAfter) decision).charge();
+    return charge == RetryDecision.Charge.TIMEOUT_RETRY
+        || (charge == RetryDecision.Charge.BY_FAILURE && isTimeout(failure));
+  }
+
+  /** Refunds a retry that {@code decision}, made early for {@code failure}, paid for and that did not happen. */
+  final void refundEarly(RetryDecision decision, Throwable failure) {
+    if (budget != null && decision instanceof RetryDecision.RetryAfter && isPaid(decision)) {
+      budget.onRetrySuccess(chargedAsTimeout(decision, failure));
+    }
   }
 
   /** Whether {@code failure} is a timeout, which a retry budget charges more for. */
@@ -149,7 +171,7 @@ abstract class Execution implements RetryContext {
     }
     if (attempt == 1) {
       budget.onFirstAttemptSuccess();
-    } else {
+    } else if (lastRetryPaid) {
       budget.onRetrySuccess(lastRetryAfterTimeout);
     }
   }

@@ -10,8 +10,27 @@ import java.util.Objects;
  */
 public sealed interface RetryDecision {
 
-  /** Retry after waiting {@code delayNanos} nanoseconds. */
-  record RetryAfter(long delayNanos) implements RetryDecision {
+  /**
+   * What a retry costs the call's retry budget, when it has one. A layer that knows more than
+   * the failure's type says (an HTTP timeout, a replay the server invited) chooses; a retrier
+   * need not.
+   */
+  enum Charge {
+    /** The engine's rule: a retry after a timeout costs the budget's timeout price, others its retry price. */
+    BY_FAILURE,
+    /** The budget's retry price. */
+    RETRY,
+    /** The budget's price of a retry after a timeout. */
+    TIMEOUT_RETRY,
+    /**
+     * Nothing: a retry that adds no load an outage could multiply (a replay with a fresh
+     * credential after the server refused the old one, before processing the request).
+     */
+    FREE
+  }
+
+  /** Retry after waiting {@code delayNanos} nanoseconds, charged to the budget as {@code charge} says. */
+  record RetryAfter(long delayNanos, Charge charge) implements RetryDecision {
     /**
      * @throws IllegalArgumentException if {@code delayNanos} is negative
      */
@@ -19,6 +38,12 @@ public sealed interface RetryDecision {
       if (delayNanos < 0) {
         throw new IllegalArgumentException("delay must be >= 0 ns but was " + delayNanos + " ns");
       }
+      Objects.requireNonNull(charge, "charge");
+    }
+
+    /** Retry after {@code delayNanos}, charged {@link Charge#BY_FAILURE}. */
+    public RetryAfter(long delayNanos) {
+      this(delayNanos, Charge.BY_FAILURE);
     }
   }
 
@@ -63,6 +88,15 @@ public sealed interface RetryDecision {
   /** Retry after {@code delayNanos} nanoseconds. */
   static RetryDecision retryAfterNanos(long delayNanos) {
     return Decisions.retryAfterNanos(delayNanos);
+  }
+
+  /**
+   * Retry after {@code delayNanos} nanoseconds, charged to the budget as {@code charge} says.
+   *
+   * @throws IllegalArgumentException if {@code delayNanos} is negative
+   */
+  static RetryDecision retryAfterNanos(long delayNanos, Charge charge) {
+    return charge == Charge.BY_FAILURE ? Decisions.retryAfterNanos(delayNanos) : new RetryAfter(delayNanos, charge);
   }
 
   /** Give up for {@code reason}; {@code detail} starts the exception message. */

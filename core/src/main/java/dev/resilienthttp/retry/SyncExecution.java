@@ -76,9 +76,7 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
     if (outcome == decidedFor) {
       return decision;
     }
-    if (budget != null && decision instanceof RetryDecision.RetryAfter) {
-      budget.onRetrySuccess(isTimeout(decidedFor));
-    }
+    refundEarly(decision, decidedFor);
     return null;
   }
 
@@ -121,7 +119,7 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
         throw Execution.<E>sneakyThrow(rethrown(failure, GiveUpReason.NOT_RETRYABLE));
       }
       long delay = ((RetryDecision.RetryAfter) decision).delayNanos();
-      retrying(failure);
+      retrying(failure, decision);
       recordRetriedFailure(failure);
       Listeners.retryScheduled(retry.listeners, this, attempts, delay, failure);
       try {

@@ -262,8 +262,8 @@ class AuthFailureRetryTest {
         f.start(path, client, ResilientRequests.callTimeout(f.get("/api"), Duration.ofMillis(50)));
     stepUntil(f, hurried::isDone, "the hurried caller returns");
 
-    RetriesExhaustedException late = AuthFixture.outcome(hurried).failure(RetriesExhaustedException.class);
-    assertThat(late.reason()).isEqualTo(GiveUpReason.DEADLINE);
+    CallTimeoutException late = AuthFixture.outcome(hurried).failure(CallTimeoutException.class);
+    assertThat(late).hasCauseInstanceOf(AuthenticationFailedException.class);
     assertThat(late).hasMessage("deadline of 50 ms would pass before attempt 3 (wait 400 ms, 50 ms left)"
         + ": authentication failed (status code 401)");
     assertThat(f.time.elapsed()).as("returned at once, well within its 50 ms").isZero();

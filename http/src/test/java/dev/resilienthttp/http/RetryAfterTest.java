@@ -281,10 +281,9 @@ class RetryAfterTest {
 
     Outcome<String> outcome = h.call(path, client, Harness.get(server, "/r"));
 
-    RetriesExhaustedException exhausted = outcome.failure(RetriesExhaustedException.class);
-    assertThat(exhausted.reason()).isEqualTo(GiveUpReason.DEADLINE);
-    assertThat(exhausted.attempts()).isEqualTo(1);
-    assertThat(exhausted.getMessage()).contains("Retry-After").contains("10 s").contains("deadline");
+    CallTimeoutException timeout = outcome.failure(CallTimeoutException.class);
+    assertThat(timeout).hasCauseInstanceOf(HttpStatusException.class);
+    assertThat(timeout.getMessage()).contains("Retry-After").contains("10 s").contains("deadline");
     assertThat(server.requestCount("GET", "/r")).isEqualTo(1);
     assertThat(h.events.retryDelays).isEmpty();
     assertThat(h.events.giveUps).containsExactly(GiveUpReason.DEADLINE);

@@ -82,7 +82,8 @@ public final class AuthLadder {
         tokens.reject(rejected, backend.key);
       }
       ownAttempts++;
-      return RetryDecision.retryAfterNanos(0);
+      // Refused before processing, and sent once more only: not a retry an outage multiplies.
+      return RetryDecision.retryAfterNanos(0, RetryDecision.Charge.FREE);
     }
     if (!idempotent) {
       // Refused again, or forbidden: a server answering 403 may have acted on the request.

@@ -232,7 +232,9 @@ public final class Call<T> implements RetryDecider {
           "circuit breaker '" + breaker.name() + "' is OPEN after " + Failures.plural(attempt));
     }
     pipeline.waiting(this);
-    return RetryDecision.retryAfterNanos(delay);
+    // An HTTP timeout is a timeout: the budget charges it as one.
+    return RetryDecision.retryAfterNanos(delay, failure instanceof java.net.http.HttpTimeoutException
+        ? RetryDecision.Charge.TIMEOUT_RETRY : RetryDecision.Charge.BY_FAILURE);
   }
 
   // ---- The response that ends the call.
