@@ -1,6 +1,6 @@
 package dev.resilienthttp.benchmarks;
 
-import dev.resilienthttp.http.AccessToken;
+import dev.resilienthttp.http.auth.AccessToken;
 import dev.resilienthttp.http.ResilientHttpClient;
 import dev.resilienthttp.time.ScheduledTask;
 import dev.resilienthttp.time.TimeSource;
@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * B6, first half: a token refresh storm. A {@link ResilientHttpClient} with {@code
- * bearerTokens(source)} holds a token that has just expired; 1,000 callers (8 threads released
+ * bearerTokens(source, host)} holds a token that has just expired; 1,000 callers (8 threads released
  * at once, 125 {@code sendAsync} calls each) then send a GET. The token source takes 1 ms to
  * answer, so every caller arrives while the fetch is in flight. Metric: token requests per
  * expiry (the {@code tokenFetches} counter, one storm per iteration); target exactly 1. The
@@ -123,7 +123,7 @@ public class TokenStormBenchmark {
           return CompletableFuture.supplyAsync(
               () -> AccessToken.of("token-" + n, LIFETIME),
               CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
-        })
+        }, "127.0.0.1")
         .build();
     request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/data")).GET().build();
     callers = Executors.newFixedThreadPool(THREADS);

@@ -1,5 +1,8 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.auth.AccessToken;
+import dev.resilienthttp.http.auth.AuthListener;
+import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +64,7 @@ public class TokenReadBenchmark {
     TimeSource time = TimeSource.system();
     BearerTokens tokens = new BearerTokens(
         client -> CompletableFuture.completedFuture(AccessToken.of("token", Duration.ofDays(1))),
-        request -> true, Duration.ofSeconds(30), time, new AuthListener() {});
+        request -> true, Duration.ofSeconds(30), Duration.ofSeconds(30), time, new AuthListener() {});
     tokens.refresh(null).join();
     Object token = tokens.fresh();
     if (token == null) {
