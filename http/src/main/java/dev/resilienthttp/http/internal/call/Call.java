@@ -184,6 +184,18 @@ public final class Call<T> implements RetryDecider {
       // The caller's own body handler failed: sending again would fail it again.
       return RetryDecision.rethrow();
     }
+    Duration asked = failure instanceof HttpStatusException
+        ? ((HttpStatusException) failure).retryAfter().orElse(null) : null;
+    Settings settings = pipeline.settings;
+    long cap = settings.retryAfterCap.toNanos();
+    if (asked != null && retrier != Retrier.none() && settings.gateOnRetryAfter) {
+      int status = ((HttpStatusException) failure).statusCode();
+      if (status == 429 || status == 503) {
+        // The server asked every caller to wait, whether or not this request may be retried:
+        // hold back the backend's new calls, never for longer than the cap.
+        backend.gateUntil(pipeline.time.nanoTime() + Math.min(asked.toNanos(), cap));
+      }
+    }
     Verdict verdict = failure instanceof HttpStatusException
         ? pipeline.rules.classify(((HttpStatusException) failure).statusCode(), traits, false)
         : pipeline.rules.classify(failure, traits, false);
@@ -194,17 +206,6 @@ public final class Call<T> implements RetryDecider {
       // The body was read by an attempt and cannot be proven to read the same again.
       failure.addSuppressed(new IOException("not retried: " + body.whyNotResendable()));
       return RetryDecision.rethrow();
-    }
-    Duration asked = failure instanceof HttpStatusException
-        ? ((HttpStatusException) failure).retryAfter().orElse(null) : null;
-    Settings settings = pipeline.settings;
-    long cap = settings.retryAfterCap.toNanos();
-    if (asked != null && retrier != Retrier.none() && settings.gateOnRetryAfter) {
-      int status = ((HttpStatusException) failure).statusCode();
-      if (status == 429 || status == 503) {
-        // Hold back the backend's new calls, never for longer than the cap.
-        backend.gateUntil(pipeline.time.nanoTime() + Math.min(asked.toNanos(), cap));
-      }
     }
     RetryDecision own = retrier.decide(context, failure, attempt - (auth == null ? 0 : auth.ownAttempts()));
     if (!(own instanceof RetryDecision.RetryAfter)) {

@@ -222,7 +222,12 @@ public final class Pipeline {
     if (closed) {
       throw Failures.closed(backendOf(request.uri()));
     }
-    Call<T> call = newCall(request, handler, null);
+    Call<T> call;
+    try {
+      call = newCall(request, handler, null);
+    } catch (RuntimeException bad) {
+      return returnOrThrow(failed(bad));
+    }
     if (call == null) {
       return delegate.send(MarkedRequest.unmarked(request), handler);
     }
@@ -240,6 +245,16 @@ public final class Pipeline {
       call.ended();
     }
     return Pipeline.<T>returnOrThrow(outcome);
+  }
+
+  /* A call that could not even start (a backend key function that failed, an idempotency key
+   * source that returned garbage) fails as HttpClient's contract allows: an IllegalArgumentException
+   * as it is, anything else as the cause of an IOException. */
+  private static Exception failed(RuntimeException bad) {
+    if (bad instanceof IllegalArgumentException || bad instanceof SecurityException) {
+      return bad;
+    }
+    return new IOException(bad.getMessage(), bad);
   }
 
   @SuppressWarnings("unchecked")
@@ -304,7 +319,7 @@ public final class Pipeline {
     try {
       call = newCall(request, handler, push);
     } catch (RuntimeException bad) {
-      return CompletableFuture.failedFuture(bad);
+      return CompletableFuture.failedFuture(failed(bad));
     }
     if (call == null) {
       HttpRequest plain = MarkedRequest.unmarked(request);

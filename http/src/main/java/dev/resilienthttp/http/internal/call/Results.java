@@ -3,6 +3,7 @@ package dev.resilienthttp.http.internal.call;
 import dev.resilienthttp.http.CallTimeoutException;
 import dev.resilienthttp.http.HttpStatusException;
 import dev.resilienthttp.http.RetriesExhaustedException;
+import dev.resilienthttp.http.internal.rules.RetryAfter;
 import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.RetryCancelledException;
 import dev.resilienthttp.retry.RetryExhaustedException;
@@ -38,7 +39,8 @@ final class Results {
   static <T> HttpResponse<T> success(Call<T> call, HttpResponse<T> response) throws HttpStatusException {
     if (call.pipeline.settings.throwMode && response.statusCode() >= 400) {
       close(response.body());
-      throw HttpStatusException.of(response.statusCode(), call.method(), call.request.uri(), response.headers(), null);
+      throw HttpStatusException.of(response.statusCode(), call.method(), call.request.uri(), response.headers(),
+          RetryAfter.parse(response.headers()::allValues, call.pipeline.settings.wallClock).orElse(null));
     }
     return response;
   }
