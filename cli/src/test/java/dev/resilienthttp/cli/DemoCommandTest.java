@@ -55,7 +55,9 @@ class DemoCommandTest {
     // Each call is one attempt at least; every retry is one more.
     assertThat(count(rows, "attempts the server saw", 0)).isGreaterThanOrEqualTo(CALLS);
     assertThat(count(rows, "attempts the server saw", 1)).isGreaterThanOrEqualTo(CALLS + retries);
-    assertThat(rows).containsKeys("latency p50 (ms)", "latency p99 (ms)");
+    assertThat(rows).containsKeys("latency p50 (ms)", "latency p99 (ms)", "run time (s)");
+    // The run time of each client, in seconds with one decimal (the README quotes this row).
+    assertThat(rows.get("run time (s)")).allSatisfy(cell -> assertThat(cell).matches("\\d+\\.\\d"));
 
     assertThat(run.out).contains("Fair comparison:");
     assertThat(run.err).contains("plain", "resilient", CALLS + "/" + CALLS);

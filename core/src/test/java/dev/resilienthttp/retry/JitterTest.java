@@ -98,17 +98,47 @@ class JitterTest {
         .isBetween(INITIAL, hugeCap);
   }
 
+  @Test
+  void eachModeMapsItsDrawLinearlyOntoItsRange() {
+    long backoff = Duration.ofMillis(800).toNanos();
+    long previous = Duration.ofMillis(400).toNanos();
+    double[] draws = {0.25, 0.5, 0.75};
+    // Exact: each draw is a binary fraction, so draw x range is a whole number of nanoseconds.
+    long[][] expectedMillis = {
+      {800, 800, 800}, // NONE: the backoff
+      {200, 400, 600}, // FULL: draw x 800
+      {500, 600, 700}, // EQUAL: 400 + draw x 400
+      {375, 650, 925}, // DECORRELATED: 100 + draw x (min(5 s, 3 x 400) - 100)
+    };
+    Jitter[] modes = {Jitter.NONE, Jitter.FULL, Jitter.EQUAL, Jitter.DECORRELATED};
+    for (int m = 0; m < modes.length; m++) {
+      for (int d = 0; d < draws.length; d++) {
+        assertThat(modes[m].apply(backoff, INITIAL, previous, CAP, draws[d]))
+            .as("%s at draw %s", modes[m], draws[d])
+            .isEqualTo(Duration.ofMillis(expectedMillis[m][d]).toNanos());
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Jitter.class)
-  void isAPureFunctionOfItsDraw(Jitter jitter) {
+  void dependsOnItsArgumentsOnlyNotOnEarlierCalls(Jitter jitter) {
     Random random = new Random(5);
-    for (int i = 0; i < 1_000; i++) {
-      double draw = random.nextDouble();
-      long backoff = BACKOFFS[i % BACKOFFS.length];
-      long previous = BACKOFFS[(i + 1) % BACKOFFS.length];
-      assertThat(jitter.apply(backoff, INITIAL, previous, CAP, draw))
-          .isEqualTo(jitter.apply(backoff, INITIAL, previous, CAP, draw));
+    int n = 1_000;
+    double[] draws = new double[n];
+    long[] forward = new long[n];
+    for (int i = 0; i < n; i++) {
+      draws[i] = random.nextDouble();
+      forward[i] = jitter.apply(BACKOFFS[i % BACKOFFS.length], INITIAL, BACKOFFS[(i + 1) % BACKOFFS.length], CAP, draws[i]);
     }
+    // The same arguments in the opposite order, each after different calls than the first time.
+    for (int i = n - 1; i >= 0; i--) {
+      assertThat(jitter.apply(BACKOFFS[i % BACKOFFS.length], INITIAL, BACKOFFS[(i + 1) % BACKOFFS.length], CAP, draws[i]))
+          .as("call %d", i).isEqualTo(forward[i]);
+    }
+    // And the draw matters (except for NONE): not every draw gives the same delay.
+    assertThat(java.util.Arrays.stream(forward).distinct().count())
+        .isGreaterThan(jitter == Jitter.NONE ? 0 : BACKOFFS.length);
   }
 
   @Test

@@ -57,9 +57,11 @@ class ConnectionLeakTest {
       server.script("GET", "/item/" + call, Fault.status(503).body(DISCARDED_BODY), Fault.ok("ok " + call));
     }
     // Waits of zero on the system clock: virtual time would need driving from every caller.
+    AttemptCounter attempts = new AttemptCounter();
     ResilientHttpClient client = ResilientHttpClient.newBuilder(h.http)
         .retrier(FixedDelayRetrier.of(2, Duration.ZERO))
         .listener(h.events)
+        .listener(attempts)
         .build();
 
     List<String> bodies = path == Path.SYNC ? callSync(client, server) : callAsync(client, server);
@@ -67,7 +69,10 @@ class ConnectionLeakTest {
     for (int call = 0; call < CALLS; call++) {
       assertThat(bodies.get(call)).as("call %d", call).isEqualTo("ok " + call);
     }
-    assertThat(server.requestCount()).isEqualTo(2 * CALLS);
+    assertThat(attempts.attempts()).isEqualTo(2 * CALLS);
+    // java.net.http may resend a GET once by itself when a pooled connection closes before any
+    // byte of the response: the wire may show an attempt twice, never more.
+    assertThat(server.requestCount()).isBetween(2 * CALLS, 4 * CALLS);
     Set<Integer> connections =
         server.requests().stream().map(RecordedCall::connection).collect(Collectors.toSet());
     assertThat(connections).as("connections used by %d requests", 2 * CALLS).hasSizeLessThanOrEqualTo(CALLERS);

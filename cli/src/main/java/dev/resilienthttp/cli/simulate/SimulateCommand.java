@@ -133,8 +133,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--reference", paramLabel = "CSV",
       description = "contention: the study's results (clients,time,calls,Algorithm) to compare"
-          + " with (default: " + StudyReference.DEFAULT_RELATIVE_PATH + " from the repository"
-          + " root, when present).")
+          + " with (default: the copy of the study's simulator run bundled with this program).")
   private Path reference;
 
   @Option(names = "--width", defaultValue = "60", paramLabel = "COLUMNS",
@@ -361,15 +360,14 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   private Optional<StudyReference> study() throws IOException {
-    Optional<Path> csv = reference != null ? Optional.of(reference) : StudyReference.findDefault();
-    if (csv.isEmpty()) {
-      return Optional.empty();
+    if (reference == null) {
+      return Optional.of(StudyReference.bundled());
     }
-    if (!Files.isRegularFile(csv.get())) {
-      throw usage("--reference: no such file: " + csv.get());
+    if (!Files.isRegularFile(reference)) {
+      throw usage("--reference: no such file: " + reference);
     }
     try {
-      return Optional.of(StudyReference.read(csv.get()));
+      return Optional.of(StudyReference.read(reference));
     } catch (IllegalArgumentException e) {
       throw usage("--reference: " + e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.resilienthttp.cli.simulate;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,27 +14,29 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The study's published results: BENCHMARKS.md's {@code reference/backoff-study.csv}, with the
- * header {@code clients,time,calls,Algorithm} (time: mean completion time in ms; calls: mean
- * writes; Algorithm: None, Exponential, EqualJitter, FullJitter, Decorr).
+ * The study's published results (BENCHMARKS.md, B8), with the header {@code
+ * clients,time,calls,Algorithm} (time: mean completion time in ms; calls: mean writes;
+ * Algorithm: None, Exponential, EqualJitter, FullJitter, Decorr). A copy ships in this program,
+ * {@value #BUNDLED}; {@code --reference FILE} reads another.
  */
 final class StudyReference {
 
-  /** Where the CSV lives relative to the repository root, beside it in {@code shared/}. */
-  static final String DEFAULT_RELATIVE_PATH = "../shared/reference/backoff-study.csv";
+  /** The copy on the class path: the study's simulator run, clients 10 to 190, 100 runs per point. */
+  static final String BUNDLED = "backoff-study.csv";
 
   /** One point of the study: mean completion time and mean calls. */
   record Point(double timeMillis, double calls) {}
 
-  private final Path source;
+  private final String source;
   private final Map<String, Point> points;
 
-  private StudyReference(Path source, Map<String, Point> points) {
+  private StudyReference(String source, Map<String, Point> points) {
     this.source = source;
     this.points = points;
   }
 
-  Path source() {
+  /** Where the figures came from: a file's path, or the bundled copy. */
+  String source() {
     return source;
   }
 
@@ -60,7 +64,23 @@ final class StudyReference {
    * @throws IllegalArgumentException if it is not the study's format, saying which line
    */
   static StudyReference read(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    return parse(csv.toString(), Files.readAllLines(csv, StandardCharsets.UTF_8));
+  }
+
+  /** The copy shipped in this program ({@value #BUNDLED} beside this class). */
+  static StudyReference bundled() {
+    try (InputStream in = StudyReference.class.getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException(BUNDLED + " is missing from the class path");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return parse("the bundled " + BUNDLED, text.lines().toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static StudyReference parse(String csv, List<String> lines) {
     if (lines.isEmpty()
         || !lines.get(0).strip().toLowerCase(Locale.ROOT).equals("clients,time,calls,algorithm")) {
       throw new IllegalArgumentException(csv + ": expected the header 'clients,time,calls,Algorithm'"
@@ -88,34 +108,6 @@ final class StudyReference {
       }
     }
     return new StudyReference(csv, points);
-  }
-
-  /**
-   * Finds the CSV at {@link #DEFAULT_RELATIVE_PATH} from the repository root, looked for upward
-   * from the working directory and from where this program was loaded.
-   */
-  static Optional<Path> findDefault() {
-    for (Path start : startingPoints()) {
-      for (Path dir = start; dir != null; dir = dir.getParent()) {
-        if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("cli"))) {
-          Path csv = dir.resolve(DEFAULT_RELATIVE_PATH).normalize();
-          if (Files.isRegularFile(csv)) {
-            return Optional.of(csv);
-          }
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static List<Path> startingPoints() {
-    Path cwd = Path.of("").toAbsolutePath();
-    try {
-      Path code = Path.of(StudyReference.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return List.of(cwd, code.toAbsolutePath());
-    } catch (Exception | LinkageError e) {
-      return List.of(cwd);
-    }
   }
 
   private static String key(int clients, String algorithm) {
