@@ -143,10 +143,10 @@ abstract class BuilderSettings {
 
     /**
      * Sets whether a 429 or 503 with Retry-After holds back every new call to that backend until
-     * the time it names (default true): a new call waits for it, within its deadline, or fails
-     * at once with an {@link java.net.http.HttpTimeoutException} when the wait would pass the
-     * deadline or is longer than {@link #retryAfterCap}, instead of hammering the server one by
-     * one.
+     * the time it names, never for longer than the Retry-After cap (default true). It applies
+     * where a retrier is configured (the client's, a route's or a scope's): a new call waits for
+     * the gate within its deadline, or fails at once with a {@link CallTimeoutException} when the
+     * wait would pass its deadline, instead of hammering the server one by one.
      */
     public ResilientHttpClient.Builder gateOnRetryAfter(boolean gate) {
       s.gateOnRetryAfter = gate;
@@ -171,7 +171,7 @@ abstract class BuilderSettings {
 
     /**
      * Sets the source of uniform random draws in {@code [0, 1)} that spread the release of a
-     * Retry-After gate (default {@link ThreadLocalRandom}); it must be thread-safe. Tests inject
+     * Retry-After gate (default {@link java.util.concurrent.ThreadLocalRandom}); it must be thread-safe. Tests inject
      * a fixed sequence. The retrier's own jitter has its own source.
      */
     public ResilientHttpClient.Builder random(DoubleSupplier random) {
@@ -199,7 +199,7 @@ abstract class BuilderSettings {
     /**
      * Gives the requests on {@code route} their own retrier; routes are tried in the order added
      * and the first that matches wins. Which retrier applies to a call, most specific first: an
-     * open {@link RetryScope}, the route's, the client's ({@link #retrier}), {@link
+     * open {@link RetryScope}, the route's, the client's ({@link ResilientHttpClient.Builder#retrier}), {@link
      * Retrier#none()}. A route {@linkplain Route#idempotent() marked idempotent} makes its
      * requests safe to repeat whichever retrier applies.
      *

@@ -150,7 +150,7 @@ public final class Pipeline {
   /**
    * A new call of {@code request}, or {@code null} when nothing applies to it and it goes
    * straight to the delegate: no retrier, no bearer token, no breaker, no deadline, no attempt
-   * timeout, no listener. That is the drop-in promise: nothing changes until something is configured.
+   * timeout, no listener, no THROW mode. That is the drop-in promise: nothing changes until something is configured.
    */
   <T> Call<T> newCall(
       HttpRequest marked, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
@@ -175,7 +175,7 @@ public final class Pipeline {
     Duration deadline = marks.callTimeout() != null ? marks.callTimeout() : settings.callTimeout;
     boolean withTokens = tokens != null && tokens.appliesTo(marks, request);
     if (retrier == Retrier.none() && !withTokens && settings.circuitBreakers == null && deadline == null
-        && settings.attemptTimeout == null && settings.listeners.isEmpty()) {
+        && settings.attemptTimeout == null && settings.listeners.isEmpty() && !settings.throwMode) {
       return null;
     }
     Backend backend = backends.get(backendOf(request.uri()));
