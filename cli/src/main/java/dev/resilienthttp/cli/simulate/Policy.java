@@ -1,6 +1,7 @@
 package dev.resilienthttp.cli.simulate;
 
 import dev.resilienthttp.breaker.CallNotPermittedException;
+import dev.resilienthttp.http.CallRejectedException;
 import dev.resilienthttp.breaker.CircuitBreaker;
 import dev.resilienthttp.http.ResilientHttpClient;
 import dev.resilienthttp.retry.ExponentialBackoffRetrier;
@@ -145,7 +146,8 @@ enum Policy {
     public void onGiveUp(RetryContext context, GiveUpReason reason, int attempts, Throwable failure) {
       if (reason == GiveUpReason.BUDGET_EXHAUSTED) {
         budgetExhausted++;
-      } else if (reason == GiveUpReason.CIRCUIT_OPEN || failure instanceof CallNotPermittedException) {
+      } else if (reason == GiveUpReason.CIRCUIT_OPEN
+          || (failure instanceof CallRejectedException && failure.getCause() instanceof CallNotPermittedException)) {
         breakerRejected++;
       }
     }
