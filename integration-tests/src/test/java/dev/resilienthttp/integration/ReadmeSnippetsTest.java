@@ -38,7 +38,7 @@ class ReadmeSnippetsTest {
   /** Imports every block gets. */
   private static final List<String> COMMON_IMPORTS = List.of(
       "dev.resilienthttp.backend.*", "dev.resilienthttp.breaker.*", "dev.resilienthttp.budget.*",
-      "dev.resilienthttp.http.*", "dev.resilienthttp.retry.*", "dev.resilienthttp.testing.*",
+      "dev.resilienthttp.http.*", "dev.resilienthttp.http.auth.*", "dev.resilienthttp.retry.*", "dev.resilienthttp.testing.*",
       "dev.resilienthttp.time.*", "java.io.*", "java.net.*", "java.net.http.*",
       "java.net.http.HttpRequest.BodyPublishers", "java.net.http.HttpResponse.BodyHandlers",
       "java.time.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*");
