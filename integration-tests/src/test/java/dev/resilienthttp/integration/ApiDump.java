@@ -171,7 +171,12 @@ final class ApiDump {
       line.append(" non-sealed");
     }
     line.append(' ').append(kind).append(' ').append(type.getName()).append(typeParameters(type));
-    Type superclass = type.getGenericSuperclass();
+    // A superclass that is not public is an implementation detail: name the first public one.
+    Class<?> hidden = type;
+    while (hidden.getSuperclass() != null && !Modifier.isPublic(hidden.getSuperclass().getModifiers())) {
+      hidden = hidden.getSuperclass();
+    }
+    Type superclass = hidden.getGenericSuperclass();
     if (superclass != null && !type.isInterface() && !type.isEnum() && !type.isRecord()
         && superclass != Object.class) {
       line.append(" extends ").append(superclass.getTypeName());
@@ -234,7 +239,14 @@ final class ApiDump {
       others.add(modifiers(constructor.getModifiers() & Modifier.constructorModifiers())
           + typeParameters(constructor) + type.getSimpleName() + parameters(constructor) + exceptions(constructor));
     }
-    for (Method method : type.getDeclaredMethods()) {
+    // Public methods inherited from a superclass that is not public are part of this type's API
+    // (javac reaches them through synthetic bridges, which are skipped below).
+    List<Method> methods = new ArrayList<>(Arrays.asList(type.getDeclaredMethods()));
+    for (Class<?> up = type.getSuperclass(); up != null && !Modifier.isPublic(up.getModifiers());
+        up = up.getSuperclass()) {
+      methods.addAll(Arrays.asList(up.getDeclaredMethods()));
+    }
+    for (Method method : methods) {
       if (method.isSynthetic() || method.isBridge() || !visible(method.getModifiers())) {
         continue;
       }
