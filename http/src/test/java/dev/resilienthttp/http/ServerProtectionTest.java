@@ -164,6 +164,35 @@ class ServerProtectionTest {
   }
 
   @Test
+  void theCallWhose503OpensTheBreakerGetsThat503AndSendsNothingMore(FaultServer server) throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    List<dev.resilienthttp.retry.GiveUpReason> giveUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ResilientHttpClient client = ResilientHttpClient.newBuilder(jdk)
+        .retrier(threeAttempts())
+        .timeSource(time)
+        .circuitBreakers(name -> CircuitBreaker.builder(name).consecutiveFailureThreshold(1).timeSource(time).build())
+        .listener(new dev.resilienthttp.retry.RetryListener() {
+          @Override
+          public void onAttemptStarted(dev.resilienthttp.retry.RetryContext context, int attempt) {
+            attempts.incrementAndGet();
+          }
+
+          @Override
+          public void onGiveUp(dev.resilienthttp.retry.RetryContext context,
+              dev.resilienthttp.retry.GiveUpReason reason, int made, Throwable failure) {
+            giveUps.add(reason);
+          }
+        })
+        .build();
+    server.scriptAll(Fault.status(503));
+
+    assertThat(statusOf(client, server)).as("the caller gets the 503 that opened the breaker").isEqualTo(503);
+    assertThat(server.requestCount()).isEqualTo(1);
+    assertThat(attempts).hasValue(1);
+    assertThat(giveUps).containsExactly(dev.resilienthttp.retry.GiveUpReason.CIRCUIT_OPEN);
+  }
+
+  @Test
   void aRetryAfterHoldsBackNewCallsToTheSameBackend(FaultServer server) throws Exception {
     ResilientHttpClient client =
         ResilientHttpClient.newBuilder(jdk).retrier(oneAttempt()).timeSource(time).gateReleaseSpread(Duration.ZERO).build();

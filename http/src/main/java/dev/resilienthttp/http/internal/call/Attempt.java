@@ -187,6 +187,9 @@ final class Attempt<T> {
           status, call.method(), call.request.uri(), info.headers(),
           RetryAfter.parse(info.headers()::allValues, pipeline.settings.wallClock).orElse(null));
       statusFailure = failure;
+      // The breaker hears of this response before the decision, so a response that opens it
+      // ends the call with itself rather than with a retry the breaker then refuses.
+      settle(failure);
       RetryDecision decision;
       try {
         decision = context.decideNow(failure);
