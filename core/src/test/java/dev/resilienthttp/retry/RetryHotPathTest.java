@@ -89,11 +89,17 @@ class RetryHotPathTest {
     }
     counter.bytes();
 
-    long before = counter.bytes();
-    for (int i = 0; i < MEASURED_CALLS; i++) {
-      sink = giveUp(retry, failing);
+    /* The fewest bytes of a few rounds: a round that ran partly before the JIT had compiled the
+     * loop (late on a loaded machine) counts the call state it could not yet keep off the heap,
+     * which says nothing about the code once compiled. */
+    long allocated = Long.MAX_VALUE;
+    for (int round = 0; round < 5; round++) {
+      long before = counter.bytes();
+      for (int i = 0; i < MEASURED_CALLS; i++) {
+        sink = giveUp(retry, failing);
+      }
+      allocated = Math.min(allocated, counter.bytes() - before);
     }
-    long allocated = counter.bytes() - before;
 
     RetryExhaustedException last = (RetryExhaustedException) sink;
     assertThat(last.getCause()).isSameAs(preallocated);
