@@ -110,9 +110,7 @@ final class Attempt<T> {
     waiting.whenComplete((token, failure) -> {
       try {
         if (failure != null) {
-          Throwable cause = Failures.unwrap(failure);
-          fail(cause instanceof TimeoutException && call.deadline != null ? tokenDeadline()
-              : cause instanceof CancellationException ? cause : new TokenUnavailableException(cause));
+          fail(tokenFailure(failure));
         } else {
           send(token);
         }
@@ -125,19 +123,59 @@ final class Attempt<T> {
     }
   }
 
+  private Throwable tokenFailure(Throwable failure) {
+    Throwable cause = Failures.unwrap(failure);
+    return cause instanceof TimeoutException && call.deadline != null ? tokenDeadline()
+        : cause instanceof CancellationException ? cause : new TokenUnavailableException(cause);
+  }
+
+  /**
+   * The attempt of a synchronous call without a deadline, on the calling thread: the same steps,
+   * the token waited for and the exchange made with the delegate's own {@code send}, so this
+   * thread's interrupt reaches it as java.net.http handles one. The gate was slept already.
+   */
+  HttpResponse<T> runSync() throws Exception {
+    BearerTokens.Cached token = null;
+    if (call.tokens != null) {
+      token = call.tokens.fresh();
+      if (token == null) {
+        CompletableFuture<BearerTokens.Cached> waiting = call.tokens.refresh(null);
+        try {
+          token = waiting.get();
+        } catch (InterruptedException interrupted) {
+          waiting.cancel(false);
+          throw interrupted;
+        } catch (java.util.concurrent.ExecutionException failed) {
+          Throwable failure = tokenFailure(failed);
+          throw failure instanceof Exception ? (Exception) failure : new java.io.IOException(failure);
+        }
+      }
+    }
+    HttpRequest request = prepare(token);
+    HttpResponse<Object> response;
+    try {
+      response = pipeline.delegate.send(request, this::subscriberFor);
+    } catch (Exception | Error failure) {
+      settle(failure);
+      throw failure;
+    }
+    return outcome(response);
+  }
+
   private CallTimeoutException tokenDeadline() {
     return new CallTimeoutException(
         "call deadline of " + Failures.format(call.deadline.toNanos()) + " passed while waiting for a bearer token");
   }
 
-  @SuppressWarnings("unchecked")
-  private void send(BearerTokens.Cached token) {
-    if (result.isDone()) {
-      return;
-    }
+  /**
+   * Everything before the exchange: the client still open, the token noted, the attempt's
+   * request built, the breaker's permit taken.
+   *
+   * @throws CallRejectedException if the client was shut down or the breaker refuses
+   */
+  private HttpRequest prepare(BearerTokens.Cached token) throws CallRejectedException {
     if (pipeline.isClosed()) {
-      fail(Failures.closed(call.backend.key));
-      return;
+      throw Failures.closed(call.backend.key);
     }
     call.tokenSent = token != null;
     if (call.auth != null) {
@@ -149,9 +187,23 @@ final class Attempt<T> {
       try {
         permit = Permit.acquire(breaker);
       } catch (CallNotPermittedException rejected) {
-        fail(new CallRejectedException(call.backend.key, rejected.getMessage(), rejected));
-        return;
+        throw new CallRejectedException(call.backend.key, rejected.getMessage(), rejected);
       }
+    }
+    return request;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void send(BearerTokens.Cached token) {
+    if (result.isDone()) {
+      return;
+    }
+    HttpRequest request;
+    try {
+      request = prepare(token);
+    } catch (CallRejectedException rejected) {
+      fail(rejected);
+      return;
     }
     CompletableFuture<HttpResponse<Object>> sent;
     try {
@@ -209,7 +261,6 @@ final class Attempt<T> {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void received(HttpResponse<Object> response, Throwable thrown) {
     try {
       if (thrown != null) {
@@ -218,24 +269,33 @@ final class Attempt<T> {
         fail(failure);
         return;
       }
-      HttpStatusException failure = statusFailure;
-      settle(failure != null ? failure : statusOutcome(response.statusCode()));
-      if (failure == null) {
-        if (call.auth != null) {
-          call.auth.passed();
-        }
-        result.complete((HttpResponse<T>) response);
-        return;
-      }
-      if (!discarded) {
-        call.ending(failure, (HttpResponse<T>) response);
-      } else if (call.auth != null && !(call.tokenSent && (failure.statusCode() == 401 || failure.statusCode() == 403))) {
+      result.complete(outcome(response));
+    } catch (Throwable failure) {
+      fail(failure);
+    }
+  }
+
+  /**
+   * What the exchange's response means: the caller's response, or the failure a status decided
+   * at its headers stands for (a response that ends the call is remembered with it). Settles the
+   * breaker's permit either way.
+   */
+  @SuppressWarnings("unchecked")
+  private HttpResponse<T> outcome(HttpResponse<Object> response) throws HttpStatusException {
+    HttpStatusException failure = statusFailure;
+    settle(failure != null ? failure : statusOutcome(response.statusCode()));
+    if (failure == null) {
+      if (call.auth != null) {
         call.auth.passed();
       }
-      fail(failure);
-    } catch (Throwable unexpected) {
-      fail(unexpected);
+      return (HttpResponse<T>) response;
     }
+    if (!discarded) {
+      call.ending(failure, (HttpResponse<T>) response);
+    } else if (call.auth != null && !(call.tokenSent && (failure.statusCode() == 401 || failure.statusCode() == 403))) {
+      call.auth.passed();
+    }
+    throw failure;
   }
 
   /** The breaker's view of a response that is not a retry candidate: only a 5xx may fail it. */

@@ -286,11 +286,11 @@ public final class Pipeline {
     if (gate > 0) {
       call.pipeline.time.sleep(gate);
     }
+    if (call.deadline == null) {
+      return new Attempt<>(call, context).runSync();
+    }
     CompletableFuture<HttpResponse<T>> attempt = new Attempt<>(call, context).start(false);
     try {
-      if (call.deadline == null) {
-        return attempt.get();
-      }
       return attempt.get(Math.max(call.nanosLeft(), 1L), TimeUnit.NANOSECONDS);
     } catch (ExecutionException failed) {
       Throwable cause = Failures.unwrap(failed);
