@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * AttemptContext#decideNow}): only a response that will be retried is discarded; the one that
  * ends the call streams into the caller's handler.
  */
-final class Attempt<T> {
+final class Attempt<T> implements HttpResponse.BodyHandler<Object> {
 
   private final Call<T> call;
   private final Pipeline pipeline;
@@ -154,7 +154,7 @@ final class Attempt<T> {
     HttpRequest request = prepare(token);
     HttpResponse<Object> response;
     try {
-      response = pipeline.delegate.send(request, this::subscriberFor);
+      response = pipeline.delegate.send(request, this);
     } catch (Exception | Error failure) {
       settle(failure);
       throw failure;
@@ -209,8 +209,8 @@ final class Attempt<T> {
     try {
       PushPromiseHandler<T> push = call.pushPromises;
       sent = push == null
-          ? pipeline.delegate.sendAsync(request, this::subscriberFor)
-          : pipeline.delegate.sendAsync(request, this::subscriberFor, (PushPromiseHandler<Object>) (PushPromiseHandler<?>) push);
+          ? pipeline.delegate.sendAsync(request, this)
+          : pipeline.delegate.sendAsync(request, this, (PushPromiseHandler<Object>) (PushPromiseHandler<?>) push);
     } catch (Throwable thrown) {
       // Nothing was sent: the permit goes back without a verdict.
       Permit held = permit;
@@ -230,8 +230,9 @@ final class Attempt<T> {
   /* Decides at the headers: a status that may be retried becomes its typed failure, and the
    * engine's decision on it is taken now. A response that will be retried is discarded; any
    * other goes to the caller's handler as it streams. */
+  @Override
   @SuppressWarnings("unchecked")
-  private BodySubscriber<Object> subscriberFor(HttpResponse.ResponseInfo info) {
+  public BodySubscriber<Object> apply(HttpResponse.ResponseInfo info) {
     int status = info.statusCode();
     boolean authFailure = call.tokenSent && (status == 401 || status == 403);
     if (authFailure || pipeline.rules.isRetryCandidate(status)) {

@@ -12,6 +12,8 @@ import dev.resilienthttp.http.internal.backend.Backend;
 import dev.resilienthttp.http.internal.jdk.RequestBodies;
 import dev.resilienthttp.http.internal.rules.RequestTraits;
 import dev.resilienthttp.http.internal.rules.Verdict;
+import dev.resilienthttp.retry.AttemptContext;
+import dev.resilienthttp.retry.CheckedAttempt;
 import dev.resilienthttp.retry.GiveUpReason;
 import dev.resilienthttp.retry.Retrier;
 import dev.resilienthttp.retry.RetryContext;
@@ -38,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * open breaker may end the retries. The engine pays the retry budget after all of these allowed
  * the retry, in one place.
  */
-public final class Call<T> implements RetryDecider {
+public final class Call<T> implements RetryDecider, CheckedAttempt<HttpResponse<T>, Exception> {
 
   final Pipeline pipeline;
   final HttpRequest request;
@@ -160,6 +162,12 @@ public final class Call<T> implements RetryDecider {
       extra = Math.min(extra, (left - wait) / 2); // leave the attempt most of what is left
     }
     return wait + extra;
+  }
+
+  /** One synchronous attempt: the engine's {@link CheckedAttempt}. */
+  @Override
+  public HttpResponse<T> attempt(AttemptContext context) throws Exception {
+    return Pipeline.attemptSync(this, context);
   }
 
   // ---- The decision after a failed attempt.

@@ -234,7 +234,7 @@ public final class Pipeline {
     call.syncThread = Thread.currentThread();
     Object outcome;
     try {
-      outcome = engine.call(call, call.backend.budget, call.deadline, context -> attemptSync(call, context));
+      outcome = engine.call(call, call.backend.budget, call.deadline, call);
       @SuppressWarnings("unchecked")
       HttpResponse<T> response = (HttpResponse<T>) outcome;
       outcome = Results.success(call, response);
@@ -280,7 +280,7 @@ public final class Pipeline {
   /* A synchronous attempt: the gate's wait sleeps this thread (as the engine's waits between
    * attempts do), then the attempt runs as the asynchronous one does, and this thread waits for
    * it no longer than the call's deadline. */
-  private static <T> HttpResponse<T> attemptSync(Call<T> call, dev.resilienthttp.retry.AttemptContext context)
+  static <T> HttpResponse<T> attemptSync(Call<T> call, dev.resilienthttp.retry.AttemptContext context)
       throws Exception {
     long gate = call.gateWaitNanos();
     if (gate > 0) {
