@@ -55,7 +55,9 @@ class NeverRetriedFailuresTest {
       Throwable failure = outcome.failure(IOException.class);
       assertThat(causes(failure)).as("the failure's chain").hasAtLeastOneElementOfType(SSLException.class);
       assertThat(h.events.attemptsStarted).as("attempts started").containsExactly(1);
-      assertThat(plain.connections).as("connections the server accepted").hasValue(1);
+      // java.net.http itself sometimes opens a second connection within the one attempt (its own
+      // silent resend of a GET); a retry would make at least three.
+      assertThat(plain.connections.get()).as("connections the server accepted").isBetween(1, 2);
       assertThat(h.events.retryDelays).isEmpty();
       assertThat(h.time.elapsed()).isZero();
     }
