@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * scope, the token endpoint's secrets kept out of messages, and where a token goes.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class BearerTokenRegressionTest {
 
   private static final String SECRET = "SECRET123";

@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * cancelled, throw or fail at random. Against a real server, in virtual time.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class BreakerProbeReleaseTest {
 
   private final Harness h = new Harness();

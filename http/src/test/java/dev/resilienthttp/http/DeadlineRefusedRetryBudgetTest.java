@@ -10,6 +10,7 @@ import dev.resilienthttp.testing.Fault;
 import dev.resilienthttp.testing.FaultServer;
 import dev.resilienthttp.testing.FaultServerExtension;
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real server, in virtual time, down both paths.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class DeadlineRefusedRetryBudgetTest {
 
   private final Harness h = new Harness();

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * requests (method, target, headers but Host, User-Agent and Connection, body).
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class DropInDifferentialTest {
 
   private static final String PATH = "/d";

@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real server, in virtual time.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class ExceptionContractTest {
 
   private final Harness h = new Harness();

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bounds on real time, not timing assertions.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class FailingHandlerAndDelegateTest {
 
   private final Harness h = new Harness();

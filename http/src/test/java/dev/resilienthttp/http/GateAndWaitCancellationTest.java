@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * behind. Against a real server, in virtual time.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class GateAndWaitCancellationTest {
 
   private final Harness h = new Harness();

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a plain-HTTP server) and a {@link ProtocolException}. Down both paths.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class NeverRetriedFailuresTest {
 
   private final Harness h = new Harness();

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * client from hanging the build: a client that reads a stalled body waits for ever.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class RetriedBodyDiscardTest {
 
   private static final int MIB = 1024 * 1024;

@@ -24,6 +24,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Against a real server, down both paths.
  */
 @ExtendWith(FaultServerExtension.class)
+@Timeout(60) // a hang guard for the whole class, not a timing assertion
 class ThrowModeBodiesTest {
 
   private static final int KIB_64 = 64 * 1024;
