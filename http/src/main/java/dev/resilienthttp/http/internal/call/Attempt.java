@@ -251,7 +251,10 @@ final class Attempt<T> implements HttpResponse.BodyHandler<Object> {
       }
       if (decision instanceof RetryDecision.RetryAfter) {
         discarded = true;
-        return new DiscardingSubscriber(info.headers().firstValueAsLong("Content-Length").orElse(-1L));
+        DiscardingSubscriber discarding =
+            new DiscardingSubscriber(info.headers().firstValueAsLong("Content-Length").orElse(-1L));
+        call.discarding(discarding);
+        return discarding;
       }
     }
     try {

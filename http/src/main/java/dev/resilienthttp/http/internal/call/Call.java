@@ -9,6 +9,7 @@ import dev.resilienthttp.http.TokenUnavailableException;
 import dev.resilienthttp.http.internal.auth.AuthLadder;
 import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.http.internal.backend.Backend;
+import dev.resilienthttp.http.internal.jdk.DiscardingSubscriber;
 import dev.resilienthttp.http.internal.jdk.RequestBodies;
 import dev.resilienthttp.http.internal.rules.RequestTraits;
 import dev.resilienthttp.http.internal.rules.Verdict;
@@ -260,8 +261,24 @@ public final class Call<T> implements RetryDecider, CheckedAttempt<HttpResponse<
     return ending != null && failure == ending ? endingResponse : null;
   }
 
+  /** A discarded body still being read in the background: cut off when the call ends. */
+  private volatile DiscardingSubscriber draining;
+
+  /** Remembers the body being discarded, cutting off the one before it if still being read. */
+  void discarding(DiscardingSubscriber body) {
+    DiscardingSubscriber before = draining;
+    draining = body;
+    if (before != null) {
+      before.stop();
+    }
+  }
+
   /** The call is over, whatever its outcome: settles what it still holds. */
   void ended() {
+    DiscardingSubscriber body = draining;
+    if (body != null) {
+      body.stop();
+    }
     pipeline.done(this);
     if (auth != null) {
       auth.ended();

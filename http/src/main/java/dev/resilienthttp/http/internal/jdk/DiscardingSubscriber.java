@@ -1,5 +1,7 @@
 package dev.resilienthttp.http.internal.jdk;
 
+import dev.resilienthttp.time.ScheduledTask;
+import dev.resilienthttp.time.TimeSource;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -10,10 +12,11 @@ import java.util.concurrent.Flow;
 /**
  * Takes the body of a response that will be retried, and throws it away. A body whose
  * Content-Length says it is small is read to its end, so that its connection goes back to the
- * pool; any other (larger, of unknown length, or longer than it said) is cut off at once by
- * cancelling the subscription, which makes java.net.http close an HTTP/1.1 connection or reset
- * an HTTP/2 stream. Its memory is one buffer at a time, whatever the body's size: a 300 MiB 503
- * body or one that never ends costs the caller nothing, and never holds the call.
+ * pool for the retry; any other (larger, of unknown length, or longer than it said) is cut off at
+ * once by cancelling the subscription, which makes java.net.http close an HTTP/1.1 connection or
+ * reset an HTTP/2 stream. A small body that stalls is cut off after {@value #DRAIN_LIMIT_MILLIS}
+ * ms of real time, or when its call ends ({@link #stop()}). Its memory is one buffer at a time,
+ * whatever the body's size: a 300 MiB 503 body or one that never ends costs the caller nothing.
  *
  * <p>The body completes with {@link #DISCARDED} once the body ended or was cut off.
  */
@@ -29,14 +32,20 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
 
   /* Why 64 KiB: error pages of common servers and proxies are a few KiB; draining them keeps a
    * kept-alive connection, which is worth more than the read. Past the bound the body is
-   * unlikely to end soon, and closing the connection is cheaper than reading it. */
+   * unlikely to end soon, and closing the connection is cheaper than reading it.
+   * Why a bound in real time, not on the client's time source: it guards a socket against a
+   * server that stops sending, as java.net.http's own connect timeout does; a virtual clock in a
+   * test must not decide whether a connection is reused. A small local body drains in well under
+   * a millisecond. */
   static final long DRAIN_LIMIT_BYTES = 64 * 1024;
+  static final long DRAIN_LIMIT_MILLIS = 1_000;
 
   private final CompletableFuture<Object> body = new CompletableFuture<>();
   private final long limitBytes;
   private final boolean drain;
-  private Flow.Subscription subscription; // touched on the subscriber's serial signals only
-  private long drained;
+  private volatile Flow.Subscription subscription;
+  private volatile ScheduledTask drainTimer;
+  private long drained; // touched on the subscriber's serial signals only
 
   /** @param contentLength the response's Content-Length, or -1 if it has none */
   public DiscardingSubscriber(long contentLength) {
@@ -56,9 +65,13 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
-    if (!drain) {
-      subscription.cancel();
-      body.complete(DISCARDED);
+    if (!drain || body.isDone()) {
+      stop();
+      return;
+    }
+    drainTimer = TimeSource.system().schedule(this::stop, DRAIN_LIMIT_MILLIS * 1_000_000L);
+    if (body.isDone()) {
+      drainTimer.cancel();
       return;
     }
     subscription.request(1);
@@ -70,8 +83,7 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
       drained += buffer.remaining();
     }
     if (drained > limitBytes || body.isDone()) {
-      subscription.cancel();
-      body.complete(DISCARDED);
+      stop();
       return;
     }
     subscription.request(1);
@@ -80,16 +92,28 @@ public final class DiscardingSubscriber implements BodySubscriber<Object> {
   @Override
   public void onError(Throwable throwable) {
     // The body is thrown away whatever happens to it; the attempt has failed already.
-    body.complete(DISCARDED);
+    ended();
   }
 
   @Override
   public void onComplete() {
-    body.complete(DISCARDED);
+    ended();
   }
 
-  /** How many bytes were read before the body ended or was cut off. */
-  long drained() {
-    return drained;
+  /** Cuts the body off if it is still being read. Thread-safe; idempotent. */
+  public void stop() {
+    Flow.Subscription current = subscription;
+    if (current != null && !body.isDone()) {
+      current.cancel();
+    }
+    ended();
+  }
+
+  private void ended() {
+    body.complete(DISCARDED);
+    ScheduledTask timer = drainTimer;
+    if (timer != null) {
+      timer.cancel();
+    }
   }
 }
