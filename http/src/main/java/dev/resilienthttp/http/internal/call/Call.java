@@ -168,7 +168,7 @@ public final class Call<T> implements RetryDecider, CheckedAttempt<HttpResponse<
   /** One synchronous attempt: the engine's {@link CheckedAttempt}. */
   @Override
   public HttpResponse<T> attempt(AttemptContext context) throws Exception {
-    return Pipeline.attemptSync(this, context);
+    return Paths.attemptSync(this, context);
   }
 
   // ---- The decision after a failed attempt.
