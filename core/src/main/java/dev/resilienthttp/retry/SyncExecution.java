@@ -9,12 +9,27 @@ import dev.resilienthttp.budget.RetryBudget;
  */
 final class SyncExecution<T, E extends Exception> extends Execution implements AttemptContext {
 
-  private final CheckedSupplier<T, E> call;
-  private final CheckedAttempt<T, E> attempt;
-  /** The attempt an early decision was made in, 0 for none; this and the next two: by this. */
-  private int earlyAttempt;
-  private Throwable earlyFailure;
-  private RetryDecision earlyDecision;
+  /* One field for the work and one for an early decision made only by attempts that take a
+   * context: the call state stays as small as it was before early decisions, which a JVM that
+   * does not keep it off the heap (RetryHotPathTest on JDK 25) allocates per call. */
+  /** A {@link CheckedSupplier}, or a {@link CheckedAttempt} when {@link #withContext}. */
+  private final Object work;
+  private final boolean withContext;
+  /** The early decision of the current attempt, or {@code null}; guarded by this. */
+  private Early early;
+
+  /** An early decision: the attempt it was made in, for which failure, and what it was. */
+  private static final class Early {
+    final int attempt;
+    final Throwable failure;
+    final RetryDecision decision;
+
+    Early(int attempt, Throwable failure, RetryDecision decision) {
+      this.attempt = attempt;
+      this.failure = failure;
+      this.decision = decision;
+    }
+  }
 
   SyncExecution(
       Retry retry, RetryDecider decider, RetryBudget budget, long startNanos, boolean hasDeadline,
@@ -26,12 +41,13 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
       Retry retry, RetryDecider decider, RetryBudget budget, long startNanos, boolean hasDeadline,
       long deadlineNanos, CheckedSupplier<T, E> call, CheckedAttempt<T, E> attempt) {
     super(retry, decider, budget, startNanos, hasDeadline, deadlineNanos, false);
-    this.call = call;
-    this.attempt = attempt;
+    this.withContext = attempt != null;
+    this.work = withContext ? attempt : call;
   }
 
+  @SuppressWarnings("unchecked")
   private T invoke() throws E {
-    return call != null ? call.get() : attempt.attempt(this);
+    return withContext ? ((CheckedAttempt<T, E>) work).attempt(this) : ((CheckedSupplier<T, E>) work).get();
   }
 
   @Override
@@ -39,18 +55,17 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
     java.util.Objects.requireNonNull(failure, "failure");
     synchronized (this) {
       int current = attempts;
-      if (earlyAttempt == current) {
-        if (earlyFailure == failure) {
-          return earlyDecision;
+      Early made = early;
+      if (made != null && made.attempt == current) {
+        if (made.failure == failure) {
+          return made.decision;
         }
         throw new IllegalStateException(
             "decideNow was already called during attempt " + current + " for another failure ("
-                + earlyFailure.getClass().getName() + "); one early decision per attempt");
+                + made.failure.getClass().getName() + "); one early decision per attempt");
       }
       RetryDecision decision = isCancellation(failure) ? RetryDecision.rethrow() : decide(failure);
-      earlyAttempt = current;
-      earlyFailure = failure;
-      earlyDecision = decision;
+      early = new Early(current, failure, decision);
       return decision;
     }
   }
@@ -64,14 +79,13 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
     RetryDecision decision;
     Throwable decidedFor;
     synchronized (this) {
-      if (earlyAttempt != attempts) {
+      Early made = early;
+      if (made == null || made.attempt != attempts) {
         return null;
       }
-      earlyAttempt = 0;
-      decision = earlyDecision;
-      decidedFor = earlyFailure;
-      earlyDecision = null;
-      earlyFailure = null;
+      early = null;
+      decision = made.decision;
+      decidedFor = made.failure;
     }
     if (outcome == decidedFor) {
       return decision;
@@ -90,7 +104,7 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
     } catch (Throwable failure) {
       return retryAfter(failure);
     }
-    if (attempt != null) {
+    if (withContext) {
       settleEarly(null);
     }
     creditBudget(1);
@@ -110,8 +124,8 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
       if (isCancellation(failure)) {
         throw Execution.<E>sneakyThrow(rethrown(failure, GiveUpReason.CANCELLED));
       }
-      RetryDecision early = attempt != null ? settleEarly(unwrap(failure)) : null;
-      RetryDecision decision = early != null ? early : decide(failure);
+      RetryDecision settled = withContext ? settleEarly(unwrap(failure)) : null;
+      RetryDecision decision = settled != null ? settled : decide(failure);
       if (decision instanceof RetryDecision.GiveUp) {
         throw giveUpException((RetryDecision.GiveUp) decision, failure);
       }
@@ -141,7 +155,7 @@ final class SyncExecution<T, E extends Exception> extends Execution implements A
         failure = next;
         continue;
       }
-      if (attempt != null) {
+      if (withContext) {
         settleEarly(null);
       }
       creditBudget(attempts);

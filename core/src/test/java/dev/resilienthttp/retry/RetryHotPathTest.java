@@ -68,7 +68,9 @@ class RetryHotPathTest {
    * An outage makes every call give up, so giving up must stay cheap. What a give-up needs is
    * the call's own state and the RetryExhaustedException the caller gets (message, cause,
    * attempts): the exception is about 56 bytes with compressed references, and the JIT can keep
-   * the call state off the heap (the bound leaves room for a JVM that does not). Everything else
+   * the call state off the heap (the bound leaves room for a JVM that does not: JDK 25 allocates
+   * it, 80 bytes since a call carries its own budget and a handle on an early decision, 136 in
+   * all, against 128 before those). Everything else
    * (decisions, the message text, the list of earlier failures when they are all one instance)
    * is built once or not at all; before that, this path allocated about 450 bytes per call.
    */
@@ -109,7 +111,7 @@ class RetryHotPathTest {
         .isLessThanOrEqualTo(MAX_BYTES_PER_GIVE_UP);
   }
 
-  private static final double MAX_BYTES_PER_GIVE_UP = 128;
+  private static final double MAX_BYTES_PER_GIVE_UP = 136;
 
   private static Object giveUp(Retry retry, CheckedSupplier<String, RuntimeException> failing) {
     try {
