@@ -32,10 +32,6 @@ public final class Backend {
   private final AtomicLong notBeforeNanos = new AtomicLong();
   private volatile boolean gated;
 
-  public Backend(String key, RetryBudget budget, CircuitBreaker breaker) {
-    this(key, budget, breaker, null, 0);
-  }
-
   public Backend(String key, RetryBudget budget, CircuitBreaker breaker, CircuitBreaker authBreaker, int authRetries) {
     this.key = key;
     this.budget = budget;

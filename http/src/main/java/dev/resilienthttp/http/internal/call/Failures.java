@@ -1,8 +1,6 @@
 package dev.resilienthttp.http.internal.call;
 
 import dev.resilienthttp.http.CallRejectedException;
-import dev.resilienthttp.http.HttpStatusException;
-import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -11,14 +9,6 @@ import java.util.concurrent.ExecutionException;
 final class Failures {
 
   private Failures() {}
-
-  /** The default of which failed attempts count against a breaker: 5xx, timeouts, resets, refusals; never 4xx. */
-  static boolean isBackendFailure(Throwable failure) {
-    if (failure instanceof HttpStatusException) {
-      return ((HttpStatusException) failure).statusCode() >= 500;
-    }
-    return failure instanceof IOException;
-  }
 
   static Throwable unwrap(Throwable failure) {
     Throwable current = failure;

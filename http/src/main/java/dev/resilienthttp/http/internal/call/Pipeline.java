@@ -4,6 +4,7 @@ import dev.resilienthttp.backend.BackendRegistry;
 import dev.resilienthttp.breaker.CircuitBreaker;
 import dev.resilienthttp.breaker.CircuitBreakerListener;
 import dev.resilienthttp.budget.RetryBudget;
+import dev.resilienthttp.http.HttpStatusException;
 import dev.resilienthttp.http.Route;
 import dev.resilienthttp.http.internal.auth.BearerTokens;
 import dev.resilienthttp.http.internal.auth.TokenClient;
@@ -228,7 +229,12 @@ public final class Pipeline {
 
   /** Whether {@code failure} counts against a backend's breaker. */
   boolean isBreakerFailure(Throwable failure) {
-    return settings.breakerFailure != null ? settings.breakerFailure.test(failure) : Failures.isBackendFailure(failure);
+    if (settings.breakerFailure != null) {
+      return settings.breakerFailure.test(failure);
+    }
+    return failure instanceof HttpStatusException
+        ? rules.isBackendFailure(((HttpStatusException) failure).statusCode())
+        : rules.isBackendFailure(failure);
   }
 
   /*

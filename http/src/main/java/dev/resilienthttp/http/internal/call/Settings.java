@@ -56,7 +56,7 @@ public final class Settings {
   public Function<String, RetryBudget> retryBudgets = backend -> RetryBudget.builder().name(backend).build();
   /** {@code null}: no circuit breakers. */
   public Function<String, CircuitBreaker> circuitBreakers;
-  /** {@code null}: the default, {@link Failures#isBackendFailure}. */
+  /** {@code null}: the default, the HTTP rules' (5xx, timeouts, resets, refusals; never a 4xx). */
   public Predicate<Throwable> breakerFailure;
   public boolean gateOnRetryAfter = true;
   public Duration gateReleaseSpread = Duration.ofSeconds(1);

@@ -29,9 +29,6 @@ public final class RequestBodies {
 
   /** A body that can be sent again or not, and whether an attempt has started sending it. */
   public interface Tracked extends BodyPublisher {
-    /** Whether an attempt subscribed to the body. */
-    boolean sent();
-
     /** Whether the body can be sent again now. */
     boolean canResend();
 
@@ -59,10 +56,6 @@ public final class RequestBodies {
       delegate.subscribe(subscriber);
     }
 
-    @Override
-    public boolean sent() {
-      return subscribed.get();
-    }
 
     @Override
     public boolean canResend() {
@@ -120,10 +113,6 @@ public final class RequestBodies {
       delegate.subscribe(new Recorder(subscriber));
     }
 
-    @Override
-    public boolean sent() {
-      return subscribed.get();
-    }
 
     @Override
     public boolean canResend() {
