@@ -1,5 +1,6 @@
 package dev.resilienthttp.http;
 
+import dev.resilienthttp.http.internal.rules.HttpRules;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class Route {
   public static Route of(String method, String pattern) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(pattern, "pattern");
-    if (!method.equals(ANY_METHOD) && !isUpperCaseToken(method)) {
+    if (!method.equals(ANY_METHOD) && !HttpRules.Builder.isUpperCaseToken(method)) {
       throw new IllegalArgumentException(
           "method must be an upper-case HTTP method such as GET, or " + ANY_METHOD + ", but was '"
               + method + "'");
@@ -325,19 +326,6 @@ public final class Route {
             + pattern + "': " + why);
   }
 
-  private static boolean isUpperCaseToken(String method) {
-    if (method.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < method.length(); i++) {
-      char c = method.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return method.equals(method.toUpperCase(Locale.ROOT));
-  }
 
   /** Same method, pattern, idempotence and host. */
   @Override

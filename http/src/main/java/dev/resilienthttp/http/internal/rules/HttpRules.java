@@ -341,7 +341,11 @@ public final class HttpRules {
       return new HttpRules(this);
     }
 
-    private static boolean isUpperCaseToken(String method) {
+    /**
+     * Whether {@code method} is an upper-case HTTP method token (RFC 9110 tchar, letters upper
+     * case): what a client's idempotent methods and a route's method must be.
+     */
+    public static boolean isUpperCaseToken(String method) {
       if (method.isEmpty()) {
         return false;
       }
